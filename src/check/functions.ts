@@ -1,0 +1,30 @@
+// The functions the formula language knows, with their arity. Their typing rules live in expr.ts.
+
+import type { AggregateFn, ScalarFn } from '../plan/ir.js';
+
+export const AGGREGATE_FNS: readonly AggregateFn[] = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'median', 'percentile'];
+
+export const SCALAR_FNS: Readonly<Record<ScalarFn, { min: number; max: number; usage: string }>> = {
+  coalesce: { min: 2, max: 16, usage: 'coalesce(a, b, ...)' },
+  if: { min: 3, max: 3, usage: 'if(condition, then, else)' },
+  abs: { min: 1, max: 1, usage: 'abs(x)' },
+  round: { min: 1, max: 2, usage: 'round(x) or round(x, digits)' },
+  least: { min: 2, max: 16, usage: 'least(a, b, ...)' },
+  greatest: { min: 2, max: 16, usage: 'greatest(a, b, ...)' },
+  hours_between: { min: 2, max: 2, usage: 'hours_between(start, end)' },
+  minutes_between: { min: 2, max: 2, usage: 'minutes_between(start, end)' },
+  days_between: { min: 2, max: 2, usage: 'days_between(start, end)' },
+};
+
+/** Functions of the aggregate level that are not aggregates over rows. */
+export const PERIOD_FNS = { previous: { min: 1, max: 2, usage: 'previous(x) or previous(x, periods)' } } as const;
+
+export const ALL_FUNCTION_NAMES: readonly string[] = [...Object.keys(SCALAR_FNS), ...Object.keys(PERIOD_FNS)];
+
+export function isAggregateFn(name: string): name is AggregateFn {
+  return (AGGREGATE_FNS as readonly string[]).includes(name);
+}
+
+export function isScalarFn(name: string): name is ScalarFn {
+  return Object.prototype.hasOwnProperty.call(SCALAR_FNS, name);
+}

@@ -1,0 +1,81 @@
+// The DuckDB dialect.
+
+import type { AggregateFn, Grain, ValueType } from '../../plan/ir.js';
+import type { Dialect } from './dialect.js';
+
+const INTERVAL: Record<Grain, string> = { day: '1 DAY', week: '7 DAY', month: '1 MONTH', quarter: '3 MONTH', year: '1 YEAR' };
+const UNIT: Record<Grain, [string, number]> = { day: ['DAY', 1], week: ['DAY', 7], month: ['MONTH', 1], quarter: ['MONTH', 3], year: ['YEAR', 1] };
+
+function stringLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function numberText(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`internal: non-finite literal ${n}`);
+  return Number.isInteger(n) && Math.abs(n) < 2 ** 53 ? String(n) : `CAST(${JSON.stringify(n)} AS DOUBLE)`;
+}
+
+export const duckdb: Dialect = {
+  name: 'duckdb',
+  quoteIdent: (name) => `"${name.replace(/"/g, '""')}"`,
+  literal(value, type: ValueType) {
+    if (value === null) return 'NULL';
+    switch (type) {
+      case 'number':
+        return numberText(value as number);
+      case 'boolean':
+        return value ? 'TRUE' : 'FALSE';
+      case 'date':
+        return `DATE ${stringLiteral(String(value))}`;
+      case 'timestamp':
+        return `TIMESTAMP ${stringLiteral(String(value).replace('T', ' ').replace(/Z$/, ''))}`;
+      default:
+        return stringLiteral(String(value));
+    }
+  },
+  param(name, _index, type) {
+    const p = `$${name}`;
+    if (type === 'date') return `CAST(${p} AS DATE)`;
+    if (type === 'timestamp') return `CAST(${p} AS TIMESTAMP)`;
+    return p;
+  },
+  variable: (name) => `CAST(getvariable(${stringLiteral(name)}) AS DATE)`,
+  truncate: (grain, expr, type) => (type === 'date' ? `CAST(date_trunc('${grain}', ${expr}) AS TIMESTAMP)` : `date_trunc('${grain}', ${expr})`),
+  addPeriods(grain, expr, n) {
+    if (n === 0) return expr;
+    const [unit, k] = UNIT[grain];
+    return `${expr} ${n > 0 ? '+' : '-'} INTERVAL ${Math.abs(n) * k} ${unit}`;
+  },
+  periodSeries: (grain, lo, hi, alias) => `range(${lo}, ${hi}, INTERVAL ${INTERVAL[grain]}) AS ${alias}(period)`,
+  openEnded: (expr, type) => `COALESCE(${type === 'date' ? `CAST(${expr} AS TIMESTAMP)` : expr}, TIMESTAMP 'infinity')`,
+  asTimestamp: (expr, type) => (type === 'date' ? `CAST(${expr} AS TIMESTAMP)` : expr),
+  asDate: (expr) => `CAST(${expr} AS DATE)`,
+  asDouble: (expr) => `CAST(${expr} AS DOUBLE)`,
+  secondsBetween: (a, b) => `(epoch(${b}) - epoch(${a}))`,
+  divide: (a, b) => `${a} / NULLIF(${b}, 0)`,
+  aggregate(fn: AggregateFn, arg, filter, fraction) {
+    const x = filter === null ? (arg ?? '*') : `CASE WHEN ${filter} THEN ${arg ?? '1'} END`;
+    switch (fn) {
+      case 'count':
+        return `count(${x})`;
+      case 'count_distinct':
+        return `count(DISTINCT ${x})`;
+      case 'sum':
+      case 'avg':
+      case 'min':
+      case 'max':
+        return `${fn}(${x})`;
+      case 'median':
+      case 'percentile':
+        return `quantile_cont(${x}, ${fraction})`;
+      default: {
+        const never: never = fn;
+        return never;
+      }
+    }
+  },
+  round: (x, digits) => `round(${x}, ${digits})`,
+  lag: (expr, n, partitionBy, orderBy) =>
+    `lag(${expr}, ${n}) OVER (${partitionBy.length ? `PARTITION BY ${partitionBy.join(', ')} ` : ''}ORDER BY ${orderBy})`,
+  nullsLast: 'NULLS LAST',
+};

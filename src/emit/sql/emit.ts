@@ -1,0 +1,260 @@
+// QueryPlan → SQL text. Each table is aggregated on its own per period (and dimension values),
+// then the per-table results are joined onto a grid of every period × dimension value: no fact
+// row is ever joined to another fact row, so nothing fans out.
+
+import type { IrExpr, QueryPlan, Scan, ValueType } from '../../plan/ir.js';
+import { pathKey } from '../../plan/build.js';
+import type { Dialect } from './dialect.js';
+
+export interface SqlOptions {
+  dialect: Dialect;
+  /**
+   * `file`: literals written out and the range read from session variables, so the SQL runs as it
+   * stands; `bound`: every value (range and literals) is a bound parameter.
+   */
+  mode: 'file' | 'bound';
+  /** Comment lines put at the top. */
+  header?: string[];
+}
+
+export interface SqlParam {
+  name: string;
+  value: number | string | boolean | null;
+  type: ValueType;
+}
+
+export interface SqlQuery {
+  sql: string;
+  params: SqlParam[];
+  /** Output columns: period, the dimensions, then one per KPI. */
+  columns: string[];
+}
+
+/** What a range of the query is bound to in `bound` mode. */
+export interface RangeValues {
+  from: string | null;
+  to: string | null;
+}
+
+class Writer {
+  readonly params: SqlParam[] = [];
+  constructor(
+    readonly d: Dialect,
+    readonly mode: 'file' | 'bound',
+  ) {}
+
+  value(value: number | string | boolean | null, type: ValueType, name?: string): string {
+    if (this.mode === 'file' || value === null) return this.d.literal(value, type);
+    const pname = name ?? `p${this.params.length + 1}`;
+    this.params.push({ name: pname, value, type });
+    return this.d.param(pname, this.params.length, type);
+  }
+}
+
+const indent = (s: string, n = 2) => s.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
+
+export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues = { from: null, to: null }): SqlQuery {
+  const d = options.dialect;
+  const w = new Writer(d, options.mode);
+  const q = (s: string) => d.quoteIdent(s);
+  const ctes: [string, string][] = [];
+
+  const rangeParam = (name: 'from' | 'to', value: string | null) => {
+    if (options.mode === 'file') return d.variable(`kpi_${name}`, 'date');
+    w.params.push({ name, value, type: 'date' });
+    return d.param(name, w.params.length, 'date');
+  };
+  ctes.push(['params', `SELECT\n  ${rangeParam('from', range.from)} AS from_date,\n  ${rangeParam('to', range.to)} AS to_date`]);
+
+  const dataBound = (agg: 'min' | 'max') => {
+    const parts = plan.rangeColumns.map(({ table, column }) => {
+      const scan = plan.scans.find((s) => s.table === table)!;
+      const type = scan.time.kind === 'period' ? scan.time.columnType : 'timestamp';
+      return d.asTimestamp(`(SELECT ${agg}(${q(column)}) FROM ${q(table)})`, type);
+    });
+    return parts.length === 1 ? parts[0] : `${agg === 'min' ? 'least' : 'greatest'}(${parts.join(', ')})`;
+  };
+  const g = plan.grain;
+  ctes.push([
+    'bounds',
+    [
+      'SELECT',
+      '  first_period,',
+      '  last_period,',
+      `  ${d.addPeriods(g, 'first_period', -plan.lookback)} AS lo,`,
+      `  ${d.addPeriods(g, 'last_period', 1)} AS hi`,
+      'FROM (',
+      '  SELECT',
+      `    ${d.truncate(g, `COALESCE(${d.asTimestamp('from_date', 'date')}, ${dataBound('min')})`, 'timestamp')} AS first_period,`,
+      `    ${d.truncate(g, `COALESCE(${d.asTimestamp('to_date', 'date')}, ${dataBound('max')})`, 'timestamp')} AS last_period`,
+      '  FROM params',
+      ') AS b',
+    ].join('\n'),
+  ]);
+  ctes.push(['periods', `SELECT p.period, ${d.addPeriods(g, 'p.period', 1)} AS period_end\nFROM bounds AS b, ${d.periodSeries(g, 'b.lo', 'b.hi', 'p')}`]);
+
+  for (const scan of plan.scans) ctes.push([scan.id, scanSql(plan, scan, w)]);
+
+  const dims = plan.dimensions.map((dim) => q(dim.name));
+  let grid = 'periods AS g';
+  if (dims.length > 0) {
+    ctes.push(['dims', plan.scans.map((s) => `SELECT ${dims.join(', ')} FROM ${s.id}`).join('\nUNION\n')]);
+    ctes.push(['grid', `SELECT p.period, ${dims.map((x) => `v.${x}`).join(', ')}\nFROM periods AS p CROSS JOIN dims AS v`]);
+    grid = 'grid AS g';
+  }
+  const joins = plan.scans.map((s) => `LEFT JOIN ${s.id} ON ${[`${s.id}.period = g.period`, ...dims.map((x) => `${s.id}.${x} IS NOT DISTINCT FROM g.${x}`)].join(' AND ')}`);
+  const valueCtx: ValueCtx = { w, partition: dims.map((x) => `g.${x}`) };
+  const outputs = plan.outputs.map((o) => `${d.asDouble(valueSql(o.value, valueCtx))} AS ${q(o.id)}`);
+  ctes.push(['results', ['SELECT', indent([`g.period`, ...dims.map((x) => `g.${x}`), ...outputs].join(',\n')), `FROM ${grid}`, ...joins].join('\n')]);
+
+  const columns = ['period', ...plan.dimensions.map((x) => x.name), ...plan.outputs.map((o) => o.id)];
+  const orderBy = columns.slice(0, 1 + dims.length).map((_, i) => (i === 0 ? '1' : `${i + 1} ${d.nullsLast}`));
+  const final = [
+    'SELECT',
+    indent([`${d.asDate('period')} AS period`, ...dims, ...plan.outputs.map((o) => q(o.id))].join(',\n')),
+    'FROM results',
+    'WHERE period >= (SELECT first_period FROM bounds)',
+    `ORDER BY ${orderBy.join(', ')}`,
+  ].join('\n');
+  const header = (options.header ?? []).map((l) => (l ? `-- ${l}` : '--')).join('\n');
+  const sql = `${header ? `${header}\n` : ''}WITH\n${ctes.map(([name, body]) => `${name} AS (\n${indent(body)}\n)`).join(',\n')}\n${final};\n`;
+  return { sql, params: w.params, columns };
+}
+
+function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
+  const d = w.d;
+  const q = (s: string) => d.quoteIdent(s);
+  const aliases = new Map<string, string>([['', 't0']]);
+  scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
+  const rowCtx: RowCtx = { w, aliases };
+  const dimCols = plan.dimensions.map((dim) => `${rowSql(dim.byScan[scan.id], rowCtx)} AS ${q(dim.name)}`);
+  const aggs = scan.aggregates.map(({ column, spec }) => {
+    const arg = spec.arg ? rowSql(spec.arg, rowCtx) : null;
+    const filter = spec.filter ? rowSql(spec.filter, rowCtx) : null;
+    const agg = d.aggregate(spec.fn, arg, filter, spec.fraction);
+    return `${spec.fn === 'count' || spec.fn === 'count_distinct' ? agg : d.asDouble(agg)} AS ${q(column)}`;
+  });
+  const joinLines = scan.joins.map((p, i) => {
+    const step = p[p.length - 1];
+    const parent = aliases.get(pathKey(p.slice(0, -1)))!;
+    return `LEFT JOIN ${q(step.toTable)} AS t${i + 1} ON t${i + 1}.${q(step.toKey)} = ${parent}.${q(step.fkColumn)}`;
+  });
+  const where: string[] = [];
+  let from: string[];
+  let period: string;
+  if (scan.time.kind === 'period') {
+    const col = `t0.${q(scan.time.column)}`;
+    period = d.truncate(plan.grain, col, scan.time.columnType);
+    from = [`FROM ${q(scan.table)} AS t0`, ...joinLines];
+    where.push(`${col} >= (SELECT lo FROM bounds)`, `${col} < (SELECT hi FROM bounds)`);
+  } else {
+    const start = d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType);
+    const end = d.openEnded(`t0.${q(scan.time.to)}`, scan.time.toType);
+    const on = scan.time.edge === 'end' ? `${start} < p.period_end AND ${end} >= p.period_end` : `${start} <= p.period AND ${end} > p.period`;
+    period = 'p.period';
+    from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${on}`, ...joinLines];
+  }
+  if (scan.filter) where.push(`(${rowSql(scan.filter, rowCtx)})`);
+  const groupBy = Array.from({ length: 1 + dimCols.length }, (_, i) => String(i + 1));
+  return [
+    'SELECT',
+    indent([`${period} AS period`, ...dimCols, ...aggs].join(',\n')),
+    ...from,
+    ...(where.length ? [`WHERE ${where.join('\n  AND ')}`] : []),
+    `GROUP BY ${groupBy.join(', ')}`,
+  ].join('\n');
+}
+
+interface RowCtx {
+  w: Writer;
+  aliases: Map<string, string>;
+}
+
+interface ValueCtx {
+  w: Writer;
+  partition: string[];
+}
+
+const COMPARE_SQL: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+/** The parts of an expression both levels share; `leaf` renders columns and aggregate refs. */
+function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string): string {
+  const d = w.d;
+  const r = (x: IrExpr) => exprSql(x, w, leaf);
+  switch (e.kind) {
+    case 'literal':
+      return w.value(e.value, e.type);
+    case 'column':
+    case 'agg_ref':
+    case 'previous':
+    case 'aggregate':
+      return leaf(e);
+    case 'neg':
+      return `(-${r(e.operand)})`;
+    case 'not':
+      return `(NOT ${r(e.operand)})`;
+    case 'arith':
+      return e.op === '/' ? `(${d.divide(r(e.left), r(e.right))})` : `(${r(e.left)} ${e.op} ${r(e.right)})`;
+    case 'compare':
+      return `(${r(e.left)} ${COMPARE_SQL[e.op]} ${r(e.right)})`;
+    case 'logic':
+      return `(${r(e.left)} ${e.op.toUpperCase()} ${r(e.right)})`;
+    case 'in':
+      return `(${r(e.operand)} ${e.negated ? 'NOT IN' : 'IN'} (${e.values.map(r).join(', ')}))`;
+    case 'is_null':
+      return `(${r(e.operand)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+    case 'call':
+      return callSql(e, r, d);
+    case 'case':
+      return `CASE ${e.whens.map((x) => `WHEN ${r(x.when)} THEN ${r(x.then)}`).join(' ')}${e.else ? ` ELSE ${r(e.else)}` : ''} END`;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+function callSql(e: Extract<IrExpr, { kind: 'call' }>, r: (x: IrExpr) => string, d: Dialect): string {
+      switch (e.fn) {
+        case 'if':
+          return `CASE WHEN ${r(e.args[0])} THEN ${r(e.args[1])} ELSE ${r(e.args[2])} END`;
+        case 'hours_between':
+          return `(${d.secondsBetween(r(e.args[0]), r(e.args[1]))} / 3600)`;
+        case 'minutes_between':
+          return `(${d.secondsBetween(r(e.args[0]), r(e.args[1]))} / 60)`;
+        case 'days_between':
+          return `(${d.secondsBetween(r(e.args[0]), r(e.args[1]))} / 86400)`;
+        case 'round':
+          return d.round(r(e.args[0]), e.args.length > 1 ? r(e.args[1]) : '0');
+        case 'coalesce':
+        case 'abs':
+        case 'least':
+        case 'greatest':
+          return `${e.fn}(${e.args.map(r).join(', ')})`;
+        default: {
+          const never: never = e.fn;
+          return never;
+        }
+      }
+}
+
+function rowSql(e: IrExpr, ctx: RowCtx): string {
+  return exprSql(e, ctx.w, (leaf) => {
+    if (leaf.kind !== 'column') throw new Error(`internal: ${leaf.kind} in a row expression`);
+    return `${ctx.aliases.get(pathKey(leaf.path))}.${ctx.w.d.quoteIdent(leaf.column)}`;
+  });
+}
+
+function aggRefSql(e: Extract<IrExpr, { kind: 'agg_ref' }>, d: Dialect): string {
+  const col = `${e.scan}.${d.quoteIdent(e.column)}`;
+  // An empty period has no row in the scan: a count there is 0, every other aggregate null.
+  return e.fn === 'count' || e.fn === 'count_distinct' ? `COALESCE(${col}, 0)` : col;
+}
+
+function valueSql(e: IrExpr, ctx: ValueCtx): string {
+  return exprSql(e, ctx.w, (leaf) => {
+    if (leaf.kind === 'agg_ref') return aggRefSql(leaf, ctx.w.d);
+    if (leaf.kind === 'previous' && leaf.operand.kind === 'agg_ref') return ctx.w.d.lag(aggRefSql(leaf.operand, ctx.w.d), leaf.periods, ctx.partition, 'g.period');
+    throw new Error(`internal: ${leaf.kind} in a value expression`);
+  });
+}

@@ -1,0 +1,122 @@
+// Reads a project: schemas/sources/*.yaml and kpis/**/*.yaml, in a fixed order.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
+import { loadKpi } from './kpis.js';
+import { checkReferences, loadSource } from './sources.js';
+import type { KpiDef, Project, SourceDef } from './types.js';
+import { parseYaml, type YamlFile } from './yaml.js';
+
+export interface ProjectPaths {
+  root: string;
+  kpiDir?: string;
+  sourceDir?: string;
+}
+
+/** Every `.yaml`/`.yml` file under `dir`, sorted by path so the order never depends on the file system. */
+export function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export function readText(root: string, path: string): { file: string; text: string | null; diagnostics: Diagnostic[] } {
+  const file = relative(root, path).split(sep).join('/');
+  const bytes = readFileSync(path);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { file, text: text.replace(/^\uFEFF/, ''), diagnostics: [] };
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, bad).toString('latin1');
+    const line = before.split('\n').length;
+    const column = bad - (before.lastIndexOf('\n') + 1) + 1;
+    return {
+      file,
+      text: null,
+      diagnostics: [{ severity: 'error', code: 'KPI0113', message: `the file is not valid UTF-8 (byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad})`, file, span: { line, column, length: 1 }, hint: 'save the file as UTF-8' }],
+    };
+  }
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) return i;
+    for (let k = 1; k < len; k++) {
+      if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    }
+    i += len;
+  }
+  return 0;
+}
+
+function readYamlFile(root: string, path: string): { yaml: YamlFile | null; diagnostics: Diagnostic[] } {
+  const { file, text, diagnostics } = readText(root, path);
+  if (text === null) return { yaml: null, diagnostics };
+  const parsed = parseYaml(file, text);
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { yaml: null, diagnostics: parsed.diagnostics };
+  if (parsed.yaml.doc.contents === null) {
+    return { yaml: null, diagnostics: [{ severity: 'error', code: 'KPI0115', message: 'the file is empty', file, span: { line: 1, column: 1, length: 1 } }] };
+  }
+  return { yaml: parsed.yaml, diagnostics: parsed.diagnostics };
+}
+
+export function loadProject(paths: ProjectPaths): Result<Project> {
+  const root = paths.root;
+  const sourceDir = paths.sourceDir ?? join(root, 'schemas', 'sources');
+  const kpiDir = paths.kpiDir ?? join(root, 'kpis');
+  const diagnostics: Diagnostic[] = [];
+  const sources: SourceDef[] = [];
+  const sourceYamls = new Map<string, YamlFile>();
+  const tables = new Map<string, SourceDef>();
+  for (const path of yamlFiles(sourceDir)) {
+    const { yaml, diagnostics: ds } = readYamlFile(root, path);
+    diagnostics.push(...ds);
+    if (!yaml) continue;
+    const { value, diagnostics: ds2 } = loadSource(yaml);
+    diagnostics.push(...ds2);
+    if (!value) continue;
+    const dup = tables.get(value.table);
+    if (dup) {
+      diagnostics.push({ severity: 'error', code: 'KPI0112', message: `table '${value.table}' is described twice`, file: value.file, span: value.span, related: [{ message: 'first described here', file: dup.file, span: dup.span }] });
+      continue;
+    }
+    tables.set(value.table, value);
+    sources.push(value);
+    sourceYamls.set(value.file, yaml);
+  }
+  diagnostics.push(...checkReferences(sources, sourceYamls));
+  const kpis: KpiDef[] = [];
+  const ids = new Map<string, KpiDef>();
+  for (const path of yamlFiles(kpiDir)) {
+    const { yaml, diagnostics: ds } = readYamlFile(root, path);
+    diagnostics.push(...ds);
+    if (!yaml) continue;
+    const { value, diagnostics: ds2 } = loadKpi(yaml);
+    diagnostics.push(...ds2);
+    if (!value) continue;
+    const dup = ids.get(value.id.value);
+    if (dup) {
+      diagnostics.push({ severity: 'error', code: 'KPI0111', message: `KPI id '${value.id.value}' is used by two files`, file: value.file, span: value.id.span, related: [{ message: 'also used here', file: dup.file, span: dup.id.span }], hint: 'KPI ids are unique across kpis/: rename one' });
+      continue;
+    }
+    ids.set(value.id.value, value);
+    kpis.push(value);
+  }
+  kpis.sort((a, b) => a.id.value.localeCompare(b.id.value));
+  sources.sort((a, b) => a.table.localeCompare(b.table));
+  return { value: { root, sources, kpis }, diagnostics };
+}

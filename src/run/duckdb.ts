@@ -1,0 +1,103 @@
+// Runs SQL on DuckDB: opens a database file or a folder of Parquet/CSV files, checks that the
+// data has the columns the schemas promise, binds parameters, and reads results as plain values.
+
+import { DuckDBConnection, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SqlQuery } from '../emit/sql/emit.js';
+import type { ColumnType, SourceDef } from '../load/types.js';
+
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
+export interface Database {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+export type DataLocation = { kind: 'db'; path: string } | { kind: 'folder'; path: string } | { kind: 'memory' };
+
+export async function openDatabase(location: DataLocation, sources: SourceDef[]): Promise<{ db: Database | null; diagnostics: Diagnostic[] }> {
+  if (location.kind !== 'memory' && !existsSync(location.path)) {
+    return { db: null, diagnostics: [{ severity: 'error', code: 'KPI0506', message: `${location.kind === 'db' ? 'the database file' : 'the data folder'} ${location.path} does not exist`, hint: location.kind === 'db' ? "build the sample data with 'kpi sample', or give --db a DuckDB file" : undefined }] };
+  }
+  if (location.kind === 'folder' && !statSync(location.path).isDirectory()) {
+    return { db: null, diagnostics: [{ severity: 'error', code: 'KPI0506', message: `--data needs a folder, and ${location.path} is a file`, hint: 'give a DuckDB file with --db' }] };
+  }
+  const instance = await DuckDBInstance.create(location.kind === 'db' ? location.path : ':memory:', location.kind === 'db' ? { access_mode: 'READ_ONLY' } : {});
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  const db: Database = {
+    connection,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  if (location.kind === 'folder') {
+    const files = readdirSync(location.path).sort();
+    for (const s of sources) {
+      const file = files.find((f) => f === `${s.table}.parquet`) ?? files.find((f) => f === `${s.table}.csv`);
+      if (!file) continue;
+      const reader = file.endsWith('.parquet') ? 'read_parquet($path)' : 'read_csv($path, header = true)';
+      await connection.run(`CREATE TABLE ${quote(s.table)} AS SELECT * FROM ${reader}`, { path: join(location.path, file) });
+    }
+  }
+  return { db, diagnostics: [] };
+}
+
+export function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+const ACCEPTS: Record<ColumnType, RegExp> = {
+  integer: /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/,
+  decimal: /^(DECIMAL\(\d+,\s*\d+\)|DOUBLE|FLOAT|REAL|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/,
+  boolean: /^BOOLEAN$/,
+  string: /^VARCHAR$/,
+  date: /^DATE$/,
+  timestamp: /^(TIMESTAMP|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS|TIMESTAMP WITH TIME ZONE|DATE)$/,
+};
+
+/** The tables and columns a query reads must exist with the types the schemas promise. */
+export async function checkData(db: Database, needs: { table: string; columns: string[] }[], sources: SourceDef[], where: string): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const need of needs) {
+    const source = sources.find((s) => s.table === need.table)!;
+    const reader = await db.connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t', { t: need.table });
+    const actual = new Map(reader.getRowObjects().map((r) => [String(r.column_name), String(r.data_type)]));
+    if (actual.size === 0) {
+      out.push({ severity: 'error', code: 'KPI0501', message: `${where} has no table '${need.table}', which the query reads`, file: source.file, span: source.span, hint: `it must hold the columns described in ${source.file}` });
+      continue;
+    }
+    for (const name of need.columns) {
+      const col = source.columns.find((c) => c.name === name)!;
+      const type = actual.get(name);
+      if (type === undefined) {
+        out.push({ severity: 'error', code: 'KPI0502', message: `table '${need.table}' in ${where} has no column '${name}' (${col.type}), which the query reads`, file: source.file, span: col.span, hint: `its columns are: ${[...actual.keys()].join(', ')}` });
+      } else if (!ACCEPTS[col.type].test(type)) {
+        out.push({ severity: 'error', code: 'KPI0503', message: `column ${need.table}.${name} in ${where} is ${type}, but the schema says ${col.type}`, file: source.file, span: col.span });
+      }
+    }
+  }
+  return out;
+}
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof DuckDBDateValue) return v.toString();
+  if (v instanceof DuckDBTimestampValue) return v.toString();
+  if (v instanceof DuckDBDecimalValue) return v.toDouble();
+  return String(v);
+}
+
+export async function runQuery(db: Database, query: SqlQuery): Promise<Row[]> {
+  const values: Record<string, unknown> = {};
+  for (const p of query.params) values[p.name] = p.value;
+  const reader = await db.connection.runAndReadAll(query.sql, values as never);
+  const names = reader.columnNames();
+  return reader.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, toCell(r[i])])));
+}
