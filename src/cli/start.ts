@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { duckdb } from '../emit/sql/duckdb.js';
+import { emitSql } from '../emit/sql/emit.js';
+import { renderOutputs, writeOutputs } from '../emit/outputs.js';
+import { ROLES, type Role } from '../load/types.js';
+import { planQuery } from '../plan/query.js';
+import { planReads } from '../plan/reads.js';
+import { buildSample } from '../sample/build.js';
+import { checkData, openDatabase, runQuery, type Row } from '../run/duckdb.js';
+import { formatValue, statusOf, STATUS_MARK } from '../run/format.js';
+import type { CheckedKpi } from '../check/check.js';
+import { loadChecked, orExit, rootOption, type CommonOptions } from './common.js';
+import { DEFAULT_DB } from './query-options.js';
+import { DEFAULT_ROWS } from './sample.js';
+
+const ROLE_TITLE: Record<Role, string> = { exec: 'Executive', manager: 'Service manager', dispatcher: 'Dispatcher', technician: 'Technician' };
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('compile the catalog, build the sample data if missing, and print the role dashboards for the last four quarters')
+    .addOption(rootOption())
+    .action(async (opts: Omit<CommonOptions, 'diagnostics'>) => {
+      const common: CommonOptions = { ...opts, diagnostics: 'text' };
+      const root = resolve(opts.root);
+      const project = loadChecked(common);
+      const { outputs, diagnostics } = renderOutputs(project);
+      orExit(diagnostics, common);
+      writeOutputs(outputs, join(root, 'generated'));
+      process.stderr.write(`compiled ${project.kpis.length} KPIs into generated/\n`);
+      const path = join(root, DEFAULT_DB);
+      if (!existsSync(path)) {
+        process.stderr.write(`building the sample data (${DEFAULT_ROWS} work orders) into ${DEFAULT_DB}\n`);
+        await buildSample({ path, rows: DEFAULT_ROWS, seed: 42, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
+      }
+      const plan = planQuery(project, { ids: project.kpis.map((k) => k.def.id.value), grain: 'quarter' });
+      orExit(plan.diagnostics, common);
+      const opened = await openDatabase({ kind: 'db', path }, project.sources);
+      orExit(opened.diagnostics, common);
+      const db = opened.db!;
+      try {
+        orExit(await checkData(db, planReads(plan.value!), project.sources, DEFAULT_DB), common);
+        const rows = await runQuery(db, emitSql(plan.value!, { dialect: duckdb, mode: 'bound' }));
+        process.stdout.write(dashboards(project.kpis, lastQuarters(rows, project.kpis, 4)));
+      } finally {
+        db.close();
+      }
+    });
+}
+
+/** The last `n` quarters in which most KPIs have a value (the data's recent history). */
+function lastQuarters(rows: Row[], kpis: CheckedKpi[], n: number): Row[] {
+  const full = rows.filter((r) => kpis.filter((k) => r[k.def.id.value] !== null).length * 2 >= kpis.length);
+  return full.slice(-n);
+}
+
+function quarterLabel(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  return `${y} Q${Math.floor((m - 1) / 3) + 1}`;
+}
+
+function dashboards(kpis: CheckedKpi[], rows: Row[]): string {
+  const out: string[] = [];
+  const periods = rows.map((r) => quarterLabel(String(r.period)));
+  for (const role of ROLES) {
+    const mine = kpis.filter((k) => k.def.roles.includes(role));
+    if (mine.length === 0) continue;
+    const nameWidth = Math.max(24, ...mine.map((k) => k.def.name.length));
+    out.push(`\n${ROLE_TITLE[role]} dashboard`);
+    out.push(`${'KPI'.padEnd(nameWidth)}  ${periods.map((p) => p.padStart(12)).join('')}  ${'target'.padStart(10)}`);
+    for (const k of mine) {
+      const cells = rows.map((r) => {
+        const v = r[k.def.id.value] as number | null;
+        const s = statusOf(v, k.def.target, k.def.better);
+        return `${formatValue(v, k.def.unit.value)} ${s ? STATUS_MARK[s] : ' '}`.padStart(12);
+      });
+      const target = k.def.target ? `${k.def.better === 'higher' ? '≥' : '≤'}${formatValue(k.def.target.good, k.def.unit.value)}` : '';
+      out.push(`${k.def.name.padEnd(nameWidth)}  ${cells.join('')}  ${target.padStart(10)}`);
+    }
+  }
+  out.push(`\n✓ meets the target   ! within the warning band   ✗ misses it\n`);
+  return out.join('\n');
+}
