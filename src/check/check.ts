@@ -52,7 +52,7 @@ export function checkProject(project: Project): Result<CheckedProject> {
   }
   const order = topologicalOrder(parsed, diagnostics);
   const checked = new Map<string, CheckedKpi | null>();
-  for (const id of order) checked.set(id, checkKpi(parsed.get(id)!, catalog, checked, diagnostics));
+  for (const id of order) checked.set(id, checkKpi(parsed.get(id)!, catalog, checked, new Set(parsed.keys()), diagnostics));
   for (const def of project.kpis) {
     for (const r of def.related) {
       if (!parsed.has(r.value)) diagnostics.push({ severity: 'error', code: 'KPI0309', message: `related KPI '${r.value}' does not exist`, file: def.file, span: r.span, hint: didYouMean(r.value, parsed.keys()) });
@@ -124,7 +124,7 @@ function topologicalOrder(parsed: Map<string, Parsed>, diagnostics: Diagnostic[]
   return order;
 }
 
-function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi | null>, diagnostics: Diagnostic[]): CheckedKpi | null {
+function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi | null>, allIds: Set<string>, diagnostics: Diagnostic[]): CheckedKpi | null {
   const { def } = p;
   const local: Diagnostic[] = [];
   checkTime(def, catalog, local);
@@ -156,7 +156,8 @@ function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi |
         const k = checked.get(name);
         return k ? { ir: k.value, type: 'number', unit: k.unit, level: 'aggregate', values: null } : null;
       }
-      return undefined;
+      // A KPI not checked yet is in a cycle, already reported.
+      return allIds.has(name) ? null : undefined;
     },
     names: () => [...p.measures.keys(), ...checked.keys()],
   };
@@ -168,6 +169,11 @@ function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi |
   if (result.type !== 'number') return (at(`the formula must give a number, but it gives ${result.type === 'boolean' ? 'a condition (true/false)' : result.type}`, 'KPI0414'), null);
   if (result.level !== 'aggregate') return (at('the formula reads no data: it must aggregate rows of a table, such as work_orders.count()', 'KPI0414'), null);
   const unit = result.unit ?? {};
+  const currencies = Object.keys(unit).filter((k) => k.startsWith('currency:')).map((k) => k.slice(9));
+  if (def.unit.value === 'currency' && def.currency && currencies.length === 1 && currencies[0] !== def.currency && matchesDeclared(unit, 'currency', null)) {
+    diagnostics.push({ severity: 'error', code: 'KPI0404', message: `the formula gives ${currencies[0]}, but the KPI declares currency ${def.currency}`, file: def.file, span: def.unit.span, hint: `declare 'currency: ${currencies[0]}', or read columns in ${def.currency}` });
+    return null;
+  }
   if (!matchesDeclared(unit, def.unit.value, def.currency)) {
     diagnostics.push({ severity: 'error', code: 'KPI0404', message: `the formula gives ${formatUnit(unit)}, but the KPI declares unit '${def.unit.value}'`, file: def.file, span: def.unit.span, hint: unitHint(unit) });
     return null;

@@ -408,7 +408,10 @@ function timeOf(e: Aggregate, table: SourceDef, ctx: Ctx): TimeSpec | null {
   const column = e.on ? e.on.column : kpiTime && kpiTime.table === table.table ? kpiTime.column : table.time;
   if (!column) return report(ctx, e.tableSpan, 'KPI0310', `${table.table} has no default time column, so its rows fall into no period`, `say which column with 'on', e.g. ${table.table}.${e.fn}(... on <column>)`);
   const col = columnOf(ctx.scope.catalog, table.table, column);
-  if (!col) return report(ctx, e.on ? e.on.span : e.tableSpan, 'KPI0302', `${table.table} has no column '${column}'`, didYouMean(column, table.columns.filter((c) => c.type === 'date' || c.type === 'timestamp').map((c) => c.name)));
-  if (col.type !== 'date' && col.type !== 'timestamp') return report(ctx, e.on ? e.on.span : e.tableSpan, 'KPI0413', `the time column ${table.table}.${column} is ${col.type}, not a date or timestamp`);
-  return { kind: 'period', column, columnType: col.type };
+  const temporal = col !== null && (col.type === 'date' || col.type === 'timestamp');
+  // A default time column (the KPI's or the table's) that is wrong is reported where it is declared.
+  if (!e.on && !temporal) return null;
+  if (!col) return report(ctx, e.on!.span, 'KPI0302', `${table.table} has no column '${column}'`, didYouMean(column, table.columns.filter((c) => c.type === 'date' || c.type === 'timestamp').map((c) => c.name)));
+  if (!temporal) return report(ctx, e.on!.span, 'KPI0413', `the time column ${table.table}.${column} is ${col.type}, not a date or timestamp`);
+  return { kind: 'period', column, columnType: col!.type as 'date' | 'timestamp' };
 }

@@ -37,9 +37,10 @@ export function readText(root: string, path: string): { file: string; text: stri
     return { file, text: text.replace(/^\uFEFF/, ''), diagnostics: [] };
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    const before = bytes.subarray(0, bad).toString('latin1');
+    // Everything before the bad byte is valid UTF-8: count its characters, not its bytes.
+    const before = bytes.subarray(0, bad).toString('utf8');
     const line = before.split('\n').length;
-    const column = bad - (before.lastIndexOf('\n') + 1) + 1;
+    const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
     return {
       file,
       text: null,

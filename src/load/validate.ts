@@ -51,7 +51,7 @@ function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   const out: ErrorObject[] = [];
   for (const e of errors) {
-    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'propertyNames') continue;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -109,6 +109,11 @@ function describeValue(v: unknown): string {
 function toDiagnostic(yaml: YamlFile, e: ErrorObject, root: JsonSchema): Diagnostic {
   const path = pathOf(e.instancePath);
   const field = fieldName(path);
+  const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
+  if (propertyName !== undefined || e.keyword === 'propertyNames') {
+    const name = propertyName ?? String((e.params as { propertyName?: string }).propertyName ?? '');
+    return { severity: 'error', file: yaml.file, code: 'KPI0107', message: `'${name}' is not a valid name in ${field}: names are snake_case (lower-case letters, digits and underscores, starting with a letter)`, span: spanOfNode(yaml, (keyNode(yaml.doc, path, name) ?? nodeAtPath(yaml.doc, path).node) as Parameters<typeof spanOfNode>[1]) };
+  }
   const here = nodeAtPath(yaml.doc, path);
   const at = (node: unknown) => spanOfNode(yaml, node as Parameters<typeof spanOfNode>[1]);
   const base = { severity: 'error' as const, file: yaml.file };
@@ -134,6 +139,7 @@ function toDiagnostic(yaml: YamlFile, e: ErrorObject, root: JsonSchema): Diagnos
       return { ...base, code: 'KPI0106', message: `${field} must be one of ${allowed.join(', ')}; ${describeValue(got)} is not`, span: at(here.node), hint: suggestion };
     }
     case 'pattern':
+      if (path[path.length - 1] === 'currency') return { ...base, code: 'KPI0107', message: `${field} must be a currency code of three capital letters, such as EUR; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };
       return { ...base, code: 'KPI0107', message: `${field} must be a snake_case name (lower-case letters, digits and underscores, starting with a letter)${path[0] === 'time' ? ' written table.column' : ''}; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };
     case 'format':
       return { ...base, code: 'KPI0107', message: `${field} must be a date written YYYY-MM-DD; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };

@@ -92,7 +92,10 @@ export function spanOfNode(yaml: YamlFile, node: Node | null | undefined): FileS
  * the source spells differently (an escape) map to the last aligned place.
  */
 export function scalarOrigin(yaml: YamlFile, node: Node, value: string): TextOrigin {
-  const [start, end] = node.range ?? [0, 0];
+  const [rangeStart, end] = node.range ?? [0, 0];
+  const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+  const nl = yaml.text.indexOf('\n', rangeStart);
+  const start = block && nl >= 0 && nl < end ? nl + 1 : rangeStart;
   const map = new Array<number>(value.length + 1);
   let s = start;
   for (let i = 0; i < value.length; i++) {

@@ -18,7 +18,7 @@ export function buildPlan(kpis: CheckedKpi[], catalog: Catalog, options: QueryOp
   const diagnostics: Diagnostic[] = [];
   for (const dim of options.by) {
     for (const k of kpis) {
-      if (!k.def.dimensions.some((d) => d.value === dim || d.value.endsWith(`.${dim}`) || dim.endsWith(`.${d.value}`))) {
+      if (!k.def.dimensions.some((d) => matchesDimension(d.value, dim))) {
         diagnostics.push({
           severity: 'error',
           code: 'KPI0507',
@@ -63,7 +63,9 @@ export function buildPlan(kpis: CheckedKpi[], catalog: Catalog, options: QueryOp
   });
 
   const dimensions: DimensionPlan[] = [];
-  for (const name of options.by) {
+  for (const asked of options.by) {
+    // `--by region` means the dimension the KPIs declare for it, which may name its table.
+    const name = kpis[0]?.def.dimensions.find((d) => matchesDimension(d.value, asked))?.value ?? asked;
     const byScan: Record<string, IrExpr> = {};
     let type: ValueType = 'string';
     for (const scan of scans) {
@@ -88,10 +90,17 @@ export function buildPlan(kpis: CheckedKpi[], catalog: Catalog, options: QueryOp
     scan.joins = joinPaths(exprs);
   }
   const rangeColumns = uniqueBy(
-    scans.map((s) => ({ table: s.table, column: s.time.kind === 'period' ? s.time.column : s.time.from })),
+    scans.map((s) =>
+      s.time.kind === 'period' ? { table: s.table, column: s.time.column, type: s.time.columnType } : { table: s.table, column: s.time.from, type: s.time.fromType },
+    ),
     (r) => `${r.table}.${r.column}`,
   );
   return { value: { grain: options.grain, dimensions, scans, outputs, lookback, rangeColumns }, diagnostics };
+}
+
+/** `region` asks for a declared `customers.region`, and `customers.region` for a declared `region`. */
+function matchesDimension(declared: string, asked: string): boolean {
+  return declared === asked || declared.endsWith(`.${asked}`) || asked.endsWith(`.${declared}`);
 }
 
 /** previous(x) becomes previous(agg_ref) at every leaf, so emitters only shift stored columns. */

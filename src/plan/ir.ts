@@ -107,5 +107,5 @@ export interface QueryPlan {
   /** How many periods before the range the previous-period values need. */
   lookback: number;
   /** Time columns whose min and max give the default range. */
-  rangeColumns: { table: string; column: string }[];
+  rangeColumns: { table: string; column: string; type: 'date' | 'timestamp' }[];
 }

@@ -99,7 +99,12 @@ function key(period: string, dims: string[], row: Record<string, unknown>): stri
 
 function compare(rows: Row[], f: Fixture, id: string, dims: string[]): string[] {
   const failures: string[] = [];
-  const actual = new Map(rows.map((r) => [key(String(r.period), dims, r), r]));
+  const actual = new Map<string, Row>();
+  for (const r of rows) {
+    const k = key(String(r.period), dims, r);
+    if (actual.has(k)) failures.push(`${[r.period, ...dims.map((d) => `${d}=${r[d]}`)].join(' ')}: the query returned this row twice`);
+    actual.set(k, r);
+  }
   const expectedKeys = new Set<string>();
   for (const e of f.expect) {
     const k = key(e.period, dims, e.dims);

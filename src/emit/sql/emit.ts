@@ -38,6 +38,7 @@ export interface RangeValues {
 
 class Writer {
   readonly params: SqlParam[] = [];
+  private literals = 0;
   constructor(
     readonly d: Dialect,
     readonly mode: 'file' | 'bound',
@@ -45,7 +46,7 @@ class Writer {
 
   value(value: number | string | boolean | null, type: ValueType, name?: string): string {
     if (this.mode === 'file' || value === null) return this.d.literal(value, type);
-    const pname = name ?? `p${this.params.length + 1}`;
+    const pname = name ?? `p${++this.literals}`;
     this.params.push({ name: pname, value, type });
     return this.d.param(pname, this.params.length, type);
   }
@@ -67,11 +68,7 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
   ctes.push(['params', `SELECT\n  ${rangeParam('from', range.from)} AS from_date,\n  ${rangeParam('to', range.to)} AS to_date`]);
 
   const dataBound = (agg: 'min' | 'max') => {
-    const parts = plan.rangeColumns.map(({ table, column }) => {
-      const scan = plan.scans.find((s) => s.table === table)!;
-      const type = scan.time.kind === 'period' ? scan.time.columnType : 'timestamp';
-      return d.asTimestamp(`(SELECT ${agg}(${q(column)}) FROM ${q(table)})`, type);
-    });
+    const parts = plan.rangeColumns.map(({ table, column, type }) => d.asTimestamp(`(SELECT ${agg}(${q(column)}) FROM ${q(table)})`, type));
     return parts.length === 1 ? parts[0] : `${agg === 'min' ? 'least' : 'greatest'}(${parts.join(', ')})`;
   };
   const g = plan.grain;
@@ -98,7 +95,7 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
   const dims = plan.dimensions.map((dim) => q(dim.name));
   let grid = 'periods AS g';
   if (dims.length > 0) {
-    ctes.push(['dims', plan.scans.map((s) => `SELECT ${dims.join(', ')} FROM ${s.id}`).join('\nUNION\n')]);
+    ctes.push(['dims', plan.scans.map((s) => `SELECT DISTINCT ${dims.join(', ')} FROM ${s.id}`).join('\nUNION\n')]);
     ctes.push(['grid', `SELECT p.period, ${dims.map((x) => `v.${x}`).join(', ')}\nFROM periods AS p CROSS JOIN dims AS v`]);
     grid = 'grid AS g';
   }

@@ -1,0 +1,92 @@
+// Money: the revenue ledger and the service costs not booked on work orders or tickets.
+
+import type { Step } from './step.js';
+import { HISTORY_END, HISTORY_MONTHS, HISTORY_START } from './sql.js';
+
+export const revenue: Step = {
+  table: 'revenue',
+  label: 'revenue',
+  async run(sql) {
+    // Recurring: each active customer's monthly recurring revenue, booked on the first of every
+    // month it is active (on its start date in its first month). Service: each completed work
+    // order with a charge. Product: each product sale.
+    await sql.exec(`
+INSERT INTO revenue BY NAME
+WITH months AS (
+  SELECT id, created_at, churned_at, monthly_recurring_revenue, unnest(range(${HISTORY_MONTHS})) AS m FROM customers
+), recurring AS (
+  SELECT id AS customer_id, CAST(greatest(created_at, ${HISTORY_START} + to_months(CAST(m AS INTEGER))) AS DATE) AS booked_at,
+    monthly_recurring_revenue AS amount, 'recurring' AS kind, NULL::BIGINT AS work_order_id, NULL::BIGINT AS sale_id, id * 100 + m AS src
+  FROM months
+  WHERE created_at < ${HISTORY_START} + to_months(CAST(m + 1 AS INTEGER))
+    AND (churned_at IS NULL OR churned_at > ${HISTORY_START} + to_months(CAST(m AS INTEGER)))
+), service AS (
+  SELECT a.customer_id, CAST(w.completed_at AS DATE) AS booked_at, w.revenue AS amount, 'service' AS kind,
+    w.id AS work_order_id, NULL::BIGINT AS sale_id, w.id AS src
+  FROM work_orders w JOIN assets a ON a.id = w.asset_id
+  WHERE w.status = 'completed' AND w.revenue > 0
+), product AS (
+  SELECT customer_id, CAST(sold_at AS DATE) AS booked_at, amount, 'product' AS kind, NULL::BIGINT AS work_order_id, id AS sale_id, id AS src
+  FROM product_sales
+), a AS (
+  SELECT * FROM recurring UNION ALL SELECT * FROM service UNION ALL SELECT * FROM product
+)
+SELECT row_number() OVER (ORDER BY booked_at, kind, src) AS id, customer_id, booked_at, amount, kind, work_order_id, sale_id FROM a`);
+  },
+};
+
+export const serviceCosts: Step = {
+  table: 'service_costs',
+  label: 'service_costs',
+  async run(sql) {
+    await sql.exec(`
+INSERT INTO service_costs BY NAME
+WITH quarters AS (
+  SELECT customer_id, kind, monitored_from, monitored_to, unnest(range(16)) AS q FROM monitored_systems
+), licences AS (
+  -- Monitoring licences, billed to us quarterly per customer for the systems live at quarter start.
+  SELECT customer_id, CAST(${HISTORY_START} + to_months(CAST(3 * q AS INTEGER)) AS DATE) AS booked_at,
+    sum(CASE kind WHEN 'network' THEN 195 ELSE 54 END) AS amount, 'licences' AS category, false AS defect_related,
+    NULL::BIGINT AS ticket_id, customer_id * 100 + q AS src
+  FROM quarters
+  WHERE monitored_from <= ${HISTORY_START} + to_months(CAST(3 * q AS INTEGER))
+    AND (monitored_to IS NULL OR monitored_to > ${HISTORY_START} + to_months(CAST(3 * q AS INTEGER)))
+  GROUP BY customer_id, q
+), gateways AS (
+  -- Monitoring hardware when a system is connected.
+  SELECT customer_id, monitored_from AS booked_at,
+    CASE kind WHEN 'network' THEN 1800 ELSE 350 END * exp(0.15 * nrm(id, 'sc.gateway')) AS amount,
+    'hardware' AS category, false AS defect_related, NULL::BIGINT AS ticket_id, id AS src
+  FROM monitored_systems WHERE monitored_from >= ${HISTORY_START}
+), warranty AS (
+  -- Replacement units swapped under warranty for defects.
+  SELECT customer_id, CAST(resolved_at AS DATE) AS booked_at, lognorm(id, 'sc.swap', 900, 0.6) AS amount,
+    'hardware' AS category, true AS defect_related, id AS ticket_id, id AS src
+  FROM tickets WHERE category = 'defect' AND needs_visit AND resolved_at IS NOT NULL AND rnd(id, 'sc.swap') < 0.15
+), pools AS (
+  SELECT product_line, region, category = 'defect' AS defect, month(opened_at) AS mo, year(opened_at) AS yr, count(*) AS n
+  FROM ticket_base GROUP BY ALL
+), parts_pool AS (
+  -- Warranty parts consumed from stock for defects, per product line and month (no single customer).
+  SELECT NULL::BIGINT AS customer_id, make_date(yr, mo, 1) AS booked_at, sum(n) * 55.0 AS amount, 'parts' AS category,
+    true AS defect_related, NULL::BIGINT AS ticket_id, hash(product_line) % 1000000 AS src
+  FROM pools WHERE defect GROUP BY product_line, yr, mo
+), standby AS (
+  -- On-call and monitoring-centre labour per region and month, in proportion to ticket load.
+  SELECT NULL::BIGINT AS customer_id, make_date(yr, mo, 1) AS booked_at, sum(n) * 9.0 AS amount, 'labour' AS category,
+    false AS defect_related, NULL::BIGINT AS ticket_id, hash(region) % 1000000 AS src
+  FROM pools GROUP BY region, yr, mo
+), meetings AS (
+  -- Travel to customer meetings (not on any work order).
+  SELECT customer_id, CAST(occurred_at AS DATE) AS booked_at, lognorm(id, 'sc.travel', 90, 0.5) AS amount, 'travel' AS category,
+    false AS defect_related, NULL::BIGINT AS ticket_id, id AS src
+  FROM engagements WHERE channel = 'meeting'
+), a AS (
+  SELECT 0 AS part, * FROM licences UNION ALL SELECT 1 AS part, * FROM gateways UNION ALL SELECT 2 AS part, * FROM warranty
+  UNION ALL SELECT 3 AS part, * FROM parts_pool UNION ALL SELECT 4 AS part, * FROM standby UNION ALL SELECT 5 AS part, * FROM meetings
+)
+SELECT row_number() OVER (ORDER BY booked_at, category, part, src) AS id, customer_id, booked_at, amount, category,
+  defect_related, ticket_id
+FROM a WHERE booked_at < ${HISTORY_END}`);
+  },
+};
