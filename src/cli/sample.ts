@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { buildSample } from '../sample/build.js';
 import { Exit, orExit, rootOption, usageError } from './common.js';
 import { DEFAULT_DB } from './query-options.js';
@@ -29,6 +30,8 @@ export function registerSample(program: Command): void {
       if (!/^\d+$/.test(opts.seed) || seed > 2 ** 31) errors.push(usageError(`--seed must be a whole number from 0 to 2147483648; '${opts.seed}' is not`));
       orExit(errors, { root: opts.root, diagnostics: 'text' });
       const path = opts.out ? resolve(opts.out) : join(resolve(opts.root), DEFAULT_DB);
+      // The default folder is the project's own; a folder named with --out must exist.
+      if (!opts.out) mkdirSync(dirname(path), { recursive: true });
       try {
         const r = await buildSample({ path, rows, seed, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
         process.stderr.write(`wrote ${path} in ${r.seconds.toFixed(1)} s: ${r.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { duckdb } from '../emit/sql/duckdb.js';
 import { emitSql } from '../emit/sql/emit.js';
 import { renderOutputs, writeOutputs } from '../emit/outputs.js';
@@ -32,6 +32,7 @@ export function registerStart(program: Command): void {
       process.stderr.write(`compiled ${project.kpis.length} KPIs into generated/\n`);
       const path = join(root, DEFAULT_DB);
       if (!existsSync(path)) {
+        mkdirSync(dirname(path), { recursive: true });
         process.stderr.write(`building the sample data (${DEFAULT_ROWS} work orders) into ${DEFAULT_DB}\n`);
         await buildSample({ path, rows: DEFAULT_ROWS, seed: 42, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
       }
