@@ -26,6 +26,22 @@ beforeAll(() => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+describe('kpi start', () => {
+  it('builds the sample data on a fresh project and prints every role dashboard for four quarters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-start-'));
+    for (const d of ['kpis', 'schemas']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+    const r = kpi(['start'], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(join(dir, 'data', 'sample.duckdb'))).toBe(true);
+    expect(readdirSync(join(dir, 'generated', 'sql'))).toHaveLength(13);
+    for (const title of ['Executive dashboard', 'Service manager dashboard', 'Dispatcher dashboard', 'Technician dashboard']) expect(r.out).toContain(title);
+    const header = r.out.split('\n').find((l) => l.startsWith('KPI'))!;
+    expect(header.match(/\d{4} Q\d/g)).toHaveLength(4);
+    expect(r.out).toMatch(/First Time Fix Rate\s+\d+\.\d%/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+});
+
 describe('kpi check', () => {
   it('passes on the catalog', () => {
     const r = kpi(['check']);
