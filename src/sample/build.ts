@@ -90,9 +90,7 @@ async function buildInto(
 function sqlOn(connection: DuckDBConnection): Sql {
   return {
     async exec(text: string) {
-      const t0 = performance.now();
       await connection.run(text);
-      if (process.env.SAMPLE_PROFILE) console.log(((performance.now() - t0) / 1000).toFixed(2), text.trim().slice(0, 60).replace(/\s+/g, ' '));
     },
     async integer(text: string) {
       const reader = await connection.runAndReadAll(text);

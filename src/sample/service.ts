@@ -83,7 +83,7 @@ export const workOrderBase: Step = {
     // weekdays, fewer in August and late December. Candidates are oversampled, then exactly the
     // number that brings work orders to the requested total is drawn from them.
     await sql.exec(`
-CREATE TEMP TABLE maintenance_pick AS
+CREATE TEMP TABLE maintenance_candidates AS
 WITH s AS (
   SELECT id AS asset_id, customer_id, region, product_line, under_contract, list_price,
     CAST(greatest(installed_at, ${HISTORY_START}) AS TIMESTAMP) AS w0,
@@ -95,11 +95,26 @@ WITH s AS (
 ), c AS (
   SELECT *, w0 + to_days(CAST(floor(rnd2(asset_id, j, 'mt.day') * days) AS INTEGER)) AS day_ts FROM e
 )
-SELECT * FROM c
+SELECT *, rnd2(asset_id, j, 'mt.pick') AS pick FROM c
 WHERE dayofweek(day_ts) BETWEEN 1 AND 5
-  AND rnd2(asset_id, j, 'mt.keep') < CASE WHEN month(day_ts) = 8 THEN 0.45 WHEN month(day_ts) = 12 AND day(day_ts) > 18 THEN 0.3 ELSE 1 END
-ORDER BY rnd2(asset_id, j, 'mt.pick'), asset_id, j
-LIMIT ${maintenance}`);
+  AND rnd2(asset_id, j, 'mt.keep') < CASE WHEN month(day_ts) = 8 THEN 0.45 WHEN month(day_ts) = 12 AND day(day_ts) > 18 THEN 0.3 ELSE 1 END`);
+    // Exactly `maintenance` candidates with the smallest pick values: keep a little more than
+    // needed by threshold, then drop the surplus with the largest values (a small top-N, where
+    // sorting all candidates would be slow).
+    const candidates = await sql.integer(`SELECT count(*) FROM maintenance_candidates`);
+    const threshold = candidates > 0 ? Math.min(1, (maintenance / candidates) * 1.01 + 0.001) : 0;
+    await sql.exec(`CREATE TEMP TABLE maintenance_pick AS SELECT * FROM maintenance_candidates WHERE pick < ${threshold}`);
+    const kept = await sql.integer(`SELECT count(*) FROM maintenance_pick`);
+    if (kept > maintenance) {
+      await sql.exec(`
+DELETE FROM maintenance_pick WHERE (asset_id, j) IN (
+  SELECT (asset_id, j) FROM maintenance_pick ORDER BY pick DESC, asset_id DESC, j DESC LIMIT ${kept - maintenance})`);
+    } else if (kept < maintenance) {
+      await sql.exec(`
+INSERT INTO maintenance_pick SELECT * FROM maintenance_candidates WHERE pick >= ${threshold}
+ORDER BY pick, asset_id, j LIMIT ${maintenance - kept}`);
+    }
+    await sql.exec(`DROP TABLE maintenance_candidates`);
     await sql.exec(`
 CREATE TEMP TABLE wo_base AS
 WITH r AS (
@@ -193,9 +208,14 @@ SELECT *,
   CASE WHEN cancel_draw THEN 0 WHEN fixed_first THEN 1 WHEN rnd(id, 'wo.visits') < 0.85 THEN 2 ELSE 3 END AS planned_visits,
   CASE WHEN type = 'repair' AND NOT emergency THEN business_slot(ready1, rnd(id, 'wo.slot')) ELSE ready1 END AS ws1
 FROM wo_a`);
+    await sql.exec(`DROP TABLE wo_tech`);
+    await sql.exec(`DROP TABLE wo_a`);
     await sql.exec(`CREATE TEMP TABLE wo_c AS ${visitStage(1, 'wo_b')}`);
+    await sql.exec(`DROP TABLE wo_b`);
     await sql.exec(`CREATE TEMP TABLE wo_d AS ${visitStage(2, `(SELECT *, business_slot(ready2, rnd2(id, 2, 'vi.slot')) AS ws2 FROM wo_c)`)}`);
+    await sql.exec(`DROP TABLE wo_c`);
     await sql.exec(`CREATE TEMP TABLE wo_e AS ${visitStage(3, `(SELECT *, business_slot(ready3, rnd2(id, 3, 'vi.slot')) AS ws3 FROM wo_d)`)}`);
+    await sql.exec(`DROP TABLE wo_d`);
     await sql.exec(`
 CREATE TEMP TABLE wo_plan AS
 WITH f AS (
@@ -224,7 +244,7 @@ SELECT * EXCLUDE (ready1, ready2, ready3, ready4, late_p, duration_median, durat
   CASE WHEN cancel_draw AND cancel_at < ${HISTORY_END_TS} THEN 'cancelled'
        WHEN NOT cancel_draw AND last_departure < ${HISTORY_END_TS} THEN 'completed' ELSE 'scheduled' END AS status
 FROM f`);
-    for (const t of ['wo_tech', 'wo_a', 'wo_b', 'wo_c', 'wo_d', 'wo_e']) await sql.exec(`DROP TABLE ${t}`);
+    await sql.exec(`DROP TABLE wo_e`);
     await sql.exec(`
 INSERT INTO work_orders BY NAME
 WITH c AS (
