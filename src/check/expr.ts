@@ -39,6 +39,8 @@ interface Ctx {
   table: SourceDef | null;
   /** Bare names may name columns of tables reached through references (a query's `--where`). */
   reach?: boolean;
+  /** How the enclosing aggregate's rows fall into periods. */
+  time?: TimeSpec;
 }
 
 export function checkFormula(expr: Expr, scope: Scope): Typed | null {
@@ -317,6 +319,17 @@ function checkCall(e: Call, ctx: Ctx): Typed | null {
     if (!merged) return null;
     return { ir: { kind: 'call', fn: 'if', args: [c.ir, a.ir, b.ir] }, type: merged.type, unit: merged.unit, level: joinLevel(c.level, a.level, b.level), values: null };
   }
+  if (name === 'period_start' || name === 'period_end') {
+    if (!ctx.table) return report(ctx, e.nameSpan, 'KPI0416', `${name}() is known only inside an aggregate, where each row falls into a period`, `use it in a row condition, e.g. tickets.count(where closed_at >= period_end())`);
+    return { ir: { kind: 'call', fn: name, args: [] }, type: 'timestamp', unit: DIMENSIONLESS, level: 'row', values: null };
+  }
+  if (name === 'overlap_minutes' || name === 'overlap_hours' || name === 'overlap_days') {
+    if (!ctx.table || ctx.time?.kind !== 'snapshot' || ctx.time.edge !== 'during') {
+      return report(ctx, e.nameSpan, 'KPI0416', `${name}() is known only in an aggregate with 'during', which reads the rows whose lifespan overlaps the period`, `e.g. monitored_systems.sum(${name}() during)`);
+    }
+    const unit = { [name.slice('overlap_'.length)]: 1 };
+    return { ir: { kind: 'call', fn: name, args: [] }, type: 'number', unit, level: 'row', values: null };
+  }
   const args = e.args.map((a) => check(a, ctx));
   if (args.some((a) => !a)) return null;
   const typed = args as Typed[];
@@ -365,7 +378,9 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   if (!table) return report(ctx, e.tableSpan, 'KPI0301', `there is no table '${e.table}'`, didYouMean(e.table, catalog.tables.keys()) ?? `the tables are: ${[...catalog.tables.keys()].join(', ')}`);
   const fn = e.fn.toLowerCase();
   if (!isAggregateFn(fn)) return report(ctx, e.fnSpan, 'KPI0306', `'${e.fn}' is not an aggregate`, didYouMean(fn, AGGREGATE_FNS) ?? `the aggregates are: ${AGGREGATE_FNS.join(', ')}`);
-  const inner: Ctx = { scope: ctx.scope, table };
+  const time = timeOf(e, table, ctx);
+  if (!time) return null;
+  const inner: Ctx = { scope: ctx.scope, table, time };
   const wantArgs = fn === 'count' ? [0, 1] : fn === 'percentile' ? [2, 2] : [1, 1];
   if (e.args.length < wantArgs[0] || e.args.length > wantArgs[1]) {
     const usage = fn === 'count' ? `${e.table}.count() or ${e.table}.count(column)` : fn === 'percentile' ? `${e.table}.percentile(x, 0.9)` : `${e.table}.${fn}(x)`;
@@ -384,8 +399,6 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   }
   const filter = e.where ? checkCondition(e.where, inner) : null;
   if (e.where && !filter) return null;
-  const time = timeOf(e, table, ctx);
-  if (!time) return null;
   const unit = fn === 'count' || fn === 'count_distinct' ? { count: 1 } : (arg!.unit ?? DIMENSIONLESS);
   return {
     ir: { kind: 'aggregate', spec: { table: table.table, fn, arg: arg ? arg.ir : null, fraction, filter: filter ? filter.ir : null, time } },
@@ -399,7 +412,8 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
 function timeOf(e: Aggregate, table: SourceDef, ctx: Ctx): TimeSpec | null {
   if (e.at) {
     if (e.on) return report(ctx, e.on.span, 'KPI0311', "'on' and 'at' cannot be used together", "'at end' reads rows alive at the period's end through the table's lifespan; 'on' puts rows into periods by one time column");
-    if (!table.lifespan) return report(ctx, e.at.span, 'KPI0311', `${table.table} has no lifespan, so it has no rows alive 'at ${e.at.edge}'`, `declare 'lifespan: { from: ..., to: ... }' in ${table.file}`);
+    const clause = e.at.edge === 'during' ? 'during' : `at ${e.at.edge}`;
+    if (!table.lifespan) return report(ctx, e.at.span, 'KPI0311', `${table.table} has no lifespan, so it has no rows alive '${clause}'`, `declare 'lifespan: { from: ..., to: ... }' in ${table.file}`);
     const temporal = (name: string) => (columnOf(ctx.scope.catalog, table.table, name)?.type === 'date' ? 'date' : 'timestamp');
     const { from, to } = table.lifespan;
     return { kind: 'snapshot', edge: e.at.edge, from, to, fromType: temporal(from), toType: temporal(to) };

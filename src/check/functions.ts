@@ -14,6 +14,11 @@ export const SCALAR_FNS: Readonly<Record<ScalarFn, { min: number; max: number; u
   hours_between: { min: 2, max: 2, usage: 'hours_between(start, end)' },
   minutes_between: { min: 2, max: 2, usage: 'minutes_between(start, end)' },
   days_between: { min: 2, max: 2, usage: 'days_between(start, end)' },
+  period_start: { min: 0, max: 0, usage: 'period_start()' },
+  period_end: { min: 0, max: 0, usage: 'period_end()' },
+  overlap_minutes: { min: 0, max: 0, usage: 'overlap_minutes()' },
+  overlap_hours: { min: 0, max: 0, usage: 'overlap_hours()' },
+  overlap_days: { min: 0, max: 0, usage: 'overlap_days()' },
 };
 
 /** Functions of the aggregate level that are not aggregates over rows. */

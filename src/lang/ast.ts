@@ -107,9 +107,12 @@ export interface Case {
   span: Span;
 }
 
-/** `at end` / `at start` of an aggregate: a snapshot over rows whose lifespan covers that instant. */
+/**
+ * `at end` / `at start` of an aggregate: a snapshot over rows whose lifespan covers that instant;
+ * `during`: the rows whose lifespan overlaps the period.
+ */
 export interface AtClause {
-  edge: 'start' | 'end';
+  edge: 'start' | 'end' | 'during';
   span: Span;
 }
 

@@ -248,7 +248,7 @@ export class FormulaParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
-  /** clause := 'where' expression | 'on' name | 'at' ( 'start' | 'end' ) */
+  /** clause := 'where' expression | 'on' name | 'at' ( 'start' | 'end' ) | 'during' */
   private clause = this.RULE('clause', () => {
     this.OR([
       {
@@ -263,6 +263,7 @@ export class FormulaParser extends CstParser {
           this.CONSUME(T.Identifier, { LABEL: 'column' });
         },
       },
+      { ALT: () => this.CONSUME(T.During) },
       {
         ALT: () => {
           this.CONSUME(T.At);

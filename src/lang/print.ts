@@ -110,7 +110,7 @@ export function printExpr(e: Expr): string {
         e.args.map(printExpr).join(', '),
         e.where ? `where ${printExpr(e.where)}` : '',
         e.on ? `on ${e.on.column}` : '',
-        e.at ? `at ${e.at.edge}` : '',
+        e.at ? (e.at.edge === 'during' ? 'during' : `at ${e.at.edge}`) : '',
       ].filter((p) => p !== '');
       return `${e.table}.${e.fn}(${parts.join(' ')})`;
     }

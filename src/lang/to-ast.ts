@@ -282,8 +282,10 @@ class AstBuilder {
     const result: { where: Expr | null; on: OnClause | null; at: AtClause | null } = { where: null, on: null, at: null };
     const seen = new Set<string>();
     for (const clause of nodes(argsNode, 'clause')) {
-      const keyword = [...tokens(clause, 'Where'), ...tokens(clause, 'On'), ...tokens(clause, 'At')][0];
+      const keyword = [...tokens(clause, 'Where'), ...tokens(clause, 'On'), ...tokens(clause, 'At'), ...tokens(clause, 'During')][0];
       const word = keyword.image.toLowerCase();
+      // `at` and `during` both say which rows are alive in a period: one of them per aggregate.
+      const slot = word === 'during' ? 'at' : word;
       const clauseSpan = this.clauseSpan(clause, keyword);
       if (plainCall) {
         this.report(
@@ -294,16 +296,16 @@ class AstBuilder {
         );
         continue;
       }
-      if (seen.has(word)) {
+      if (seen.has(slot)) {
         this.report(
           clauseSpan,
           Codes.repeatedClause,
-          `this aggregate already has ${word === 'where' ? 'a' : 'an'} '${word}' clause`,
-          word === 'where' ? "combine the conditions with 'and'" : `keep one '${word}' clause`,
+          slot === 'at' ? "this aggregate already says which rows are alive ('at start', 'at end' or 'during')" : `this aggregate already has ${word === 'where' ? 'a' : 'an'} '${word}' clause`,
+          word === 'where' ? "combine the conditions with 'and'" : slot === 'at' ? 'keep one of them' : `keep one '${word}' clause`,
         );
         continue;
       }
-      seen.add(word);
+      seen.add(slot);
       switch (keyword.tokenType) {
         case T.Where:
           result.where = this.expression(node(clause, 'expression')).expr;
@@ -313,6 +315,9 @@ class AstBuilder {
           result.on = { column: column.image, span: clauseSpan };
           break;
         }
+        case T.During:
+          result.at = { edge: 'during', span: clauseSpan };
+          break;
         default: {
           const edge = tokens(clause, 'edge')[0];
           const word = edge?.image.toLowerCase();

@@ -39,10 +39,11 @@ export const End = keyword('end');
 export const Where = keyword('where');
 export const On = keyword('on');
 export const At = keyword('at');
+export const During = keyword('during');
 
 /** The reserved words, lower case: they cannot be used as names (`start` and `if` are not reserved). */
 export const keywordTokens: readonly TokenType[] = [
-  Or, And, Not, In, Is, Null, True, False, Case, When, Then, Else, End, Where, On, At,
+  Or, And, Not, In, Is, Null, True, False, Case, When, Then, Else, End, Where, On, At, During,
 ];
 export const keywords: readonly string[] = keywordTokens.map((t) => t.name.toLowerCase());
 

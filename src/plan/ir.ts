@@ -26,7 +26,14 @@ export type ScalarFn =
   | 'greatest'
   | 'hours_between'
   | 'minutes_between'
-  | 'days_between';
+  | 'days_between'
+  /** The start and end instant of the period a row falls into (inside aggregates). */
+  | 'period_start'
+  | 'period_end'
+  /** The length of a row's lifespan inside the period (inside `during` aggregates). */
+  | 'overlap_minutes'
+  | 'overlap_hours'
+  | 'overlap_days';
 
 export type AggregateFn =
   | 'count'
@@ -41,7 +48,7 @@ export type AggregateFn =
 /** How an aggregate's rows fall into periods. */
 export type TimeSpec =
   | { kind: 'period'; column: string; columnType: 'date' | 'timestamp' }
-  | { kind: 'snapshot'; edge: 'start' | 'end'; from: string; to: string; fromType: 'date' | 'timestamp'; toType: 'date' | 'timestamp' };
+  | { kind: 'snapshot'; edge: 'start' | 'end' | 'during'; from: string; to: string; fromType: 'date' | 'timestamp'; toType: 'date' | 'timestamp' };
 
 export interface AggregateSpec {
   table: string;

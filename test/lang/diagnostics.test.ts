@@ -107,7 +107,10 @@ describe('aggregate clauses', () => {
       hint: "combine the conditions with 'and'",
     });
     expect(only('t.count(on a at end on b)')).toMatchObject({ at: 'KPI0205 1:21/4', message: "this aggregate already has an 'on' clause" });
-    expect(only('t.count(at end at start)')).toMatchObject({ at: 'KPI0205 1:16/8', message: "this aggregate already has an 'at' clause" });
+    const alive = "this aggregate already says which rows are alive ('at start', 'at end' or 'during')";
+    expect(only('t.count(at end at start)')).toMatchObject({ at: 'KPI0205 1:16/8', message: alive });
+    expect(only('t.sum(x during at end)')).toMatchObject({ at: 'KPI0205 1:16/6', message: alive });
+    expect(only('t.sum(x at start during)')).toMatchObject({ at: 'KPI0205 1:18/6', message: alive });
   });
 
   it("KPI0206 'at' without start or end", () => {

@@ -100,10 +100,12 @@ describe('parseFormula: keywords', () => {
     expect(sexpr(parseOk('NOT x Is Not Null OR y NOT IN [1]'))).toBe('(or (not (is-not-null x)) (not-in y [1]))');
     expect(sexpr(parseOk('t.count(WHERE x ON c AT END)'))).toBe('(agg t.count where: x on: c at: end)');
     expect(sexpr(parseOk('t.count(At Start)'))).toBe('(agg t.count at: start)');
+    expect(sexpr(parseOk('t.sum(overlap_minutes() DURING)'))).toBe('(agg t.sum (call overlap_minutes) at: during)');
+    expect(sexpr(parseOk('t.count(where closed_at >= period_end() during)'))).toBe('(agg t.count where: (>= closed_at (call period_end)) at: during)');
   });
 
   it('are the reserved words, lower case', () => {
-    expect(keywords).toEqual(['or', 'and', 'not', 'in', 'is', 'null', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'where', 'on', 'at']);
+    expect(keywords).toEqual(['or', 'and', 'not', 'in', 'is', 'null', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'where', 'on', 'at', 'during']);
     expect(keywords).not.toContain('if');
     expect(keywords).not.toContain('start');
   });

@@ -123,7 +123,15 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
   const q = (s: string) => d.quoteIdent(s);
   const aliases = new Map<string, string>([['', 't0']]);
   scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
-  const rowCtx: RowCtx = { w, aliases };
+  const period: PeriodSql =
+    scan.time.kind === 'period'
+      ? { start: d.truncate(plan.grain, `t0.${q(scan.time.column)}`, scan.time.columnType), end: d.addPeriods(plan.grain, d.truncate(plan.grain, `t0.${q(scan.time.column)}`, scan.time.columnType), 1), lifespan: null }
+      : {
+          start: 'p.period',
+          end: 'p.period_end',
+          lifespan: { from: d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType), to: d.asTimestamp(`t0.${q(scan.time.to)}`, scan.time.toType) },
+        };
+  const rowCtx: RowCtx = { w, aliases, period };
   const dimCols = plan.dimensions.map((dim) => `${rowSql(dim.byScan[scan.id], rowCtx)} AS ${q(dim.name)}`);
   const aggs = scan.aggregates.map(({ column, spec }) => {
     const arg = spec.arg ? rowSql(spec.arg, rowCtx) : null;
@@ -138,24 +146,29 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
   });
   const where: string[] = [];
   let from: string[];
-  let period: string;
+  let periodCol: string;
   if (scan.time.kind === 'period') {
     const col = `t0.${q(scan.time.column)}`;
-    period = d.truncate(plan.grain, col, scan.time.columnType);
+    periodCol = period.start;
     from = [`FROM ${q(scan.table)} AS t0`, ...joinLines];
     where.push(`${col} >= (SELECT lo FROM bounds)`, `${col} < (SELECT hi FROM bounds)`);
   } else {
     const start = d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType);
     const end = d.openEnded(`t0.${q(scan.time.to)}`, scan.time.toType);
-    const on = scan.time.edge === 'end' ? `${start} < p.period_end AND ${end} >= p.period_end` : `${start} <= p.period AND ${end} > p.period`;
-    period = 'p.period';
+    const on =
+      scan.time.edge === 'end'
+        ? `${start} < p.period_end AND ${end} >= p.period_end`
+        : scan.time.edge === 'start'
+          ? `${start} <= p.period AND ${end} > p.period`
+          : `${start} < p.period_end AND ${end} > p.period`;
+    periodCol = 'p.period';
     from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${on}`, ...joinLines];
   }
   if (scan.filter) where.push(`(${rowSql(scan.filter, rowCtx)})`);
   const groupBy = Array.from({ length: 1 + dimCols.length }, (_, i) => String(i + 1));
   return [
     'SELECT',
-    indent([`${period} AS period`, ...dimCols, ...aggs].join(',\n')),
+    indent([`${periodCol} AS period`, ...dimCols, ...aggs].join(',\n')),
     ...from,
     ...(where.length ? [`WHERE ${where.join('\n  AND ')}`] : []),
     `GROUP BY ${groupBy.join(', ')}`,
@@ -165,6 +178,7 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
 interface RowCtx {
   w: Writer;
   aliases: Map<string, string>;
+  period: PeriodSql;
 }
 
 interface ValueCtx {
@@ -174,10 +188,17 @@ interface ValueCtx {
 
 const COMPARE_SQL: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
+/** The SQL of the period a scan's row falls into, and of the row's lifespan (snapshot scans). */
+interface PeriodSql {
+  start: string;
+  end: string;
+  lifespan: { from: string; to: string } | null;
+}
+
 /** The parts of an expression both levels share; `leaf` renders columns and aggregate refs. */
-function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string): string {
+function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string, period: PeriodSql | null = null): string {
   const d = w.d;
-  const r = (x: IrExpr) => exprSql(x, w, leaf);
+  const r = (x: IrExpr) => exprSql(x, w, leaf, period);
   switch (e.kind) {
     case 'literal':
       return w.value(e.value, e.type);
@@ -201,7 +222,7 @@ function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string): string {
     case 'is_null':
       return `(${r(e.operand)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
     case 'call':
-      return callSql(e, r, d);
+      return callSql(e, r, d, period);
     case 'case':
       return `CASE ${e.whens.map((x) => `WHEN ${r(x.when)} THEN ${r(x.then)}`).join(' ')}${e.else ? ` ELSE ${r(e.else)}` : ''} END`;
     default: {
@@ -211,7 +232,16 @@ function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string): string {
   }
 }
 
-function callSql(e: Extract<IrExpr, { kind: 'call' }>, r: (x: IrExpr) => string, d: Dialect): string {
+function callSql(e: Extract<IrExpr, { kind: 'call' }>, r: (x: IrExpr) => string, d: Dialect, period: PeriodSql | null): string {
+  const inPeriod = () => {
+    if (!period) throw new Error(`internal: ${e.fn}() outside an aggregate`);
+    return period;
+  };
+  const overlapSeconds = () => {
+    const p = inPeriod();
+    if (!p.lifespan) throw new Error(`internal: ${e.fn}() outside a 'during' aggregate`);
+    return d.secondsBetween(`greatest(${p.lifespan.from}, ${p.start})`, `least(COALESCE(${p.lifespan.to}, ${p.end}), ${p.end})`);
+  };
       switch (e.fn) {
         case 'if':
           return `CASE WHEN ${r(e.args[0])} THEN ${r(e.args[1])} ELSE ${r(e.args[2])} END`;
@@ -223,6 +253,16 @@ function callSql(e: Extract<IrExpr, { kind: 'call' }>, r: (x: IrExpr) => string,
           return `(${d.secondsBetween(r(e.args[0]), r(e.args[1]))} / 86400)`;
         case 'round':
           return d.round(r(e.args[0]), e.args.length > 1 ? r(e.args[1]) : '0');
+        case 'period_start':
+          return inPeriod().start;
+        case 'period_end':
+          return inPeriod().end;
+        case 'overlap_minutes':
+          return `(${overlapSeconds()} / 60)`;
+        case 'overlap_hours':
+          return `(${overlapSeconds()} / 3600)`;
+        case 'overlap_days':
+          return `(${overlapSeconds()} / 86400)`;
         case 'coalesce':
         case 'abs':
         case 'least':
@@ -236,10 +276,15 @@ function callSql(e: Extract<IrExpr, { kind: 'call' }>, r: (x: IrExpr) => string,
 }
 
 function rowSql(e: IrExpr, ctx: RowCtx): string {
-  return exprSql(e, ctx.w, (leaf) => {
-    if (leaf.kind !== 'column') throw new Error(`internal: ${leaf.kind} in a row expression`);
-    return `${ctx.aliases.get(pathKey(leaf.path))}.${ctx.w.d.quoteIdent(leaf.column)}`;
-  });
+  return exprSql(
+    e,
+    ctx.w,
+    (leaf) => {
+      if (leaf.kind !== 'column') throw new Error(`internal: ${leaf.kind} in a row expression`);
+      return `${ctx.aliases.get(pathKey(leaf.path))}.${ctx.w.d.quoteIdent(leaf.column)}`;
+    },
+    ctx.period,
+  );
 }
 
 function aggRefSql(e: Extract<IrExpr, { kind: 'agg_ref' }>, d: Dialect): string {
