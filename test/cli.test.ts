@@ -66,7 +66,11 @@ describe('kpi check', () => {
     expect(r.err).toContain(`kpis/tactical/first_time_fix_rate.yaml:${line + 1}:${column}`);
     expect(r.err).toContain("work_orders has no column 'resolved_on_frist_visit'");
     expect(r.err).toContain("did you mean 'resolved_on_first_visit'?");
-    const gh = kpi(['check', '--diagnostics', 'github'], dir);
+    const json = kpi(['check', '--format', 'json'], dir);
+    expect(json.code).toBe(1);
+    const inFile = (JSON.parse(json.out) as { file: string }[]).filter((d) => d.file === 'kpis/tactical/first_time_fix_rate.yaml');
+    expect(inFile).toEqual([expect.objectContaining({ code: 'KPI0302', file: 'kpis/tactical/first_time_fix_rate.yaml', span: { line: line + 1, column, length: 23 } })]);
+    const gh = kpi(['check', '--format', 'github'], dir);
     expect(gh.err).toContain(`::error file=kpis/tactical/first_time_fix_rate.yaml,line=${line + 1},col=${column},`);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -193,6 +197,26 @@ describe('generated SQL files', () => {
       c.closeSync();
       inst.closeSync();
     }
+  });
+});
+
+describe('kpi new', () => {
+  it('scaffolds a file that passes kpi check once its formula is filled in, and never overwrites', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-new-'));
+    cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
+    expect(kpi(['new', 'cancelled_share', '--unit', 'percent'], dir).code).toBe(0);
+    const file = join(dir, 'kpis', 'tactical', 'cancelled_share.yaml');
+    const empty = kpi(['check'], dir);
+    expect(empty.code).toBe(1);
+    expect(empty.err).toContain('[KPI0108]: formula must not be empty');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("formula: ''", "formula: work_orders.count(where status = 'cancelled') / work_orders.count()"));
+    const filled = kpi(['check'], dir);
+    expect(filled.code, filled.err).toBe(0);
+    const again = kpi(['new', 'cancelled_share'], dir);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("[KPI0504]: KPI 'cancelled_share' already exists in kpis/tactical/cancelled_share.yaml");
+    expect(kpi(['new', 'Bad-Id'], dir).err).toContain('must be snake_case');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.js';
 import { Exit } from './common.js';
 import { registerCompile } from './compile.js';
+import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerSample } from './sample.js';
 import { registerSql } from './sql.js';
@@ -17,7 +18,7 @@ const program = new Command('kpi')
   .exitOverride()
   .showSuggestionAfterError(true)
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'error[KPI0504]:')) });
-for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart]) register(program);
+for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew]) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {
