@@ -220,6 +220,37 @@ describe('kpi new', () => {
   });
 });
 
+describe('kpi diff', () => {
+  it('describes a changed formula with its fields, SQL diff and values before and after, as Markdown', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-diff-'));
+    for (const d of ['kpis', 'schemas']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base');
+    const file = join(dir, 'kpis', 'tactical', 'first_time_fix_rate.yaml');
+    const text = readFileSync(file, 'utf8');
+    // A formula whose value is known: 1 in every period with a first-visit fix.
+    writeFileSync(file, text.replace('formula: fixed_first_visit / completed', 'formula: fixed_first_visit / fixed_first_visit'));
+    expect(readFileSync(file, 'utf8')).not.toBe(text);
+    const r = kpi(['diff', 'HEAD', '--db', db, '--periods', '2'], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('0 added, 0 removed, 1 changed.');
+    expect(r.out).toContain('### Changed: First Time Fix Rate (`first_time_fix_rate`)');
+    expect(r.out).toContain('| formula | fixed_first_visit / completed | fixed_first_visit / fixed_first_visit |');
+    expect(r.out).toContain(`-    count(CASE WHEN (t0."status" = 'completed') THEN 1 END) AS "count_2"`);
+    const before = JSON.parse(kpi(['run', 'first_time_fix_rate', '--db', db, '--format', 'json'], ROOT).out) as { period: string; first_time_fix_rate: number | null }[];
+    const rows = r.out.split('\n').filter((l) => /^\| \d{4}-\d{2}-\d{2} \|/.test(l));
+    expect(rows).toHaveLength(2);
+    const lastTwo = before.filter((b) => b.first_time_fix_rate !== null).slice(-2);
+    expect(rows.map((row) => row.split('|').map((c) => c.trim()).slice(1, 4))).toEqual(
+      lastTwo.map((b) => [b.period, b.first_time_fix_rate!.toPrecision(6), '1']),
+    );
+    expect(kpi(['diff', 'no-such-ref'], dir).err).toContain("[KPI0504]: 'no-such-ref' is not a commit");
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('kpi compile', () => {
   it('writes generated/ deterministically and --check names stale files', () => {
     const first = kpi(['compile']);

@@ -77,8 +77,11 @@ export function buildPlan(kpis: CheckedKpi[], catalog: Catalog, options: QueryOp
       type = r.column.type === 'integer' || r.column.type === 'decimal' ? 'number' : r.column.type;
       byScan[scan.id] = { kind: 'column', path: r.path, table: r.table, column: r.column.name, type };
     }
-    dimensions.push({ name: name.includes('.') ? name.slice(name.indexOf('.') + 1) : name, type, byScan });
+    dimensions.push({ name, type, byScan });
   }
+  // Output columns take the column's own name (`region`), or the qualified one where two would clash.
+  const short = (n: string) => (n.includes('.') ? n.slice(n.indexOf('.') + 1) : n);
+  for (const d of dimensions) if (dimensions.filter((o) => short(o.name) === short(d.name)).length === 1) d.name = short(d.name);
   if (diagnostics.length > 0) return { value: null, diagnostics };
 
   for (const scan of scans) {
