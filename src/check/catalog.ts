@@ -20,18 +20,20 @@ interface Reached {
   path: JoinStep[];
 }
 
-/** Tables reachable from `table` through many-to-one references, breadth first, in column order. */
+/** Tables reachable from `table` through many-to-one references, breadth first: non-null references first, then column order. */
 export function reachable(catalog: Catalog, table: string): Reached[] {
   const out: Reached[] = [{ table, path: [] }];
   const seen = new Set([table]);
   for (let i = 0; i < out.length; i++) {
     const { table: t, path } = out[i];
-    for (const c of catalog.tables.get(t)?.columns ?? []) {
-      if (!c.references || seen.has(c.references)) continue;
-      const target = catalog.tables.get(c.references);
+    // References that are never null come first: a path through them reaches a row for every row.
+    const refs = (catalog.tables.get(t)?.columns ?? []).filter((c) => c.references);
+    for (const c of [...refs.filter((r) => !r.nullable), ...refs.filter((r) => r.nullable)]) {
+      if (seen.has(c.references!)) continue;
+      const target = catalog.tables.get(c.references!);
       if (!target) continue;
-      seen.add(c.references);
-      out.push({ table: c.references, path: [...path, { fromTable: t, fkColumn: c.name, toTable: c.references, toKey: target.primaryKey }] });
+      seen.add(target.table);
+      out.push({ table: target.table, path: [...path, { fromTable: t, fkColumn: c.name, toTable: target.table, toKey: target.primaryKey }] });
     }
   }
   return out;
