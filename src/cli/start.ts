@@ -69,17 +69,20 @@ function dashboards(kpis: CheckedKpi[], rows: Row[]): string {
     const mine = kpis.filter((k) => k.def.roles.includes(role));
     if (mine.length === 0) continue;
     const nameWidth = Math.max(24, ...mine.map((k) => k.def.name.length));
-    out.push(`\n${ROLE_TITLE[role]} dashboard`);
-    out.push(`${'KPI'.padEnd(nameWidth)}  ${periods.map((p) => p.padStart(12)).join('')}  ${'target'.padStart(10)}`);
-    for (const k of mine) {
+    const lines = mine.map((k) => {
       const cells = rows.map((r) => {
         const v = r[k.def.id.value] as number | null;
         const s = statusOf(v, k.def.target, k.def.better);
-        return `${formatValue(v, k.def.unit.value)} ${s ? STATUS_MARK[s] : ' '}`.padStart(12);
+        return `${formatValue(v, k.def.unit.value)} ${s ? STATUS_MARK[s] : ' '}`;
       });
       const target = k.def.target ? `${k.def.better === 'higher' ? '≥' : '≤'}${formatValue(k.def.target.good, k.def.unit.value)}` : '';
-      out.push(`${k.def.name.padEnd(nameWidth)}  ${cells.join('')}  ${target.padStart(10)}`);
-    }
+      return { name: k.def.name, cells, target };
+    });
+    const width = Math.max(12, ...lines.flatMap((l) => l.cells.map((c) => c.length + 2)));
+    const targetWidth = Math.max(8, ...lines.map((l) => l.target.length));
+    out.push(`\n${ROLE_TITLE[role]} dashboard`);
+    out.push(`${'KPI'.padEnd(nameWidth)}${periods.map((p) => p.padStart(width)).join('')}  ${'target'.padStart(targetWidth)}`);
+    for (const l of lines) out.push(`${l.name.padEnd(nameWidth)}${l.cells.map((c) => c.padStart(width)).join('')}  ${l.target.padStart(targetWidth)}`);
   }
   out.push(`\n✓ meets the target   ! within the warning band   ✗ misses it\n`);
   return out.join('\n');

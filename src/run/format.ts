@@ -42,7 +42,8 @@ export function formatValue(v: number | null, unit: string): string {
   const grouped = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   switch (unit) {
     case 'percent':
-      return `${grouped(v * 100, 1)}%`;
+      // 99.96% must not read as 100.0%: near 100, show the digit that matters.
+      return `${grouped(v * 100, Math.abs(v) >= 0.99 && Math.abs(v) < 1 ? 2 : 1)}%`;
     case 'currency':
       return `€${grouped(v, Math.abs(v) >= 100 ? 0 : 2)}`;
     case 'hours':
