@@ -1,0 +1,355 @@
+// Checked KPIs → the Markdown catalog: a page per KPI (`docs/<id>.md`) and an index (`docs/index.md`).
+// The pages are laid out by Handlebars templates kept in `templates/`; this file builds what they
+// print, as Markdown in which every piece of text from a KPI file is already escaped (see markdown.ts).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { CheckedKpi, CheckedProject } from '../../check/check.js';
+import { kpiSqlFile } from '../sql/kpi-file.js';
+import { explain, namesFor, type Piece } from './explain.js';
+import { cell, code, codeBlock, fragment, generated, inline, join as joinMd, link, table, text, yamlString, type Md } from './markdown.js';
+
+const TIERS = [
+  { id: 'strategic', title: 'Strategic', who: 'Owned by executives: profitability, growth and retention.' },
+  { id: 'tactical', title: 'Tactical', who: 'Owned by service managers: reliability and customer experience.' },
+  { id: 'operational', title: 'Operational', who: 'Owned by dispatchers and technicians: daily execution.' },
+  { id: 'emerging', title: 'Emerging', who: 'AI and predictive readiness: tracked in parallel, not as operational goals.' },
+] as const;
+
+const ROLES = [
+  { id: 'exec', title: 'Executive' },
+  { id: 'manager', title: 'Service manager' },
+  { id: 'dispatcher', title: 'Dispatcher' },
+  { id: 'technician', title: 'Technician' },
+] as const;
+
+/** Paths relative to `generated/`: `docs/<id>.md` per KPI and `docs/index.md`, sorted by path. */
+export function renderDocsOutputs(project: CheckedProject): Map<string, string> {
+  const kpis = [...project.kpis].sort((a, b) => compare(idOf(a), idOf(b)));
+  const ids = new Set(kpis.map(idOf));
+  const templates = loadTemplates();
+  const out = new Map<string, string>();
+  for (const k of kpis) out.set(`docs/${idOf(k)}.md`, templates.kpi(kpiPage(k, kpis, ids, project)));
+  out.set('docs/index.md', templates.index(indexPage(kpis)));
+  return new Map([...out.entries()].sort(([a], [b]) => compare(a, b)));
+}
+
+// ---- templates ----
+
+interface Templates {
+  kpi: (page: KpiPage) => string;
+  index: (page: IndexPage) => string;
+}
+
+let cached: Templates | null = null;
+
+function loadTemplates(): Templates {
+  if (cached) return cached;
+  const dir = templatesDir();
+  // Our own instance: no helpers or partials leak in from other users of Handlebars.
+  const hb = Handlebars.create();
+  // noEscape: the view holds Markdown that is escaped already; strict: a misspelt field is an error.
+  const compile = (name: string) => hb.compile(readFileSync(join(dir, name), 'utf8'), { noEscape: true, strict: true });
+  cached = { kpi: compile('kpi.md.hbs'), index: compile('index.md.hbs') };
+  return cached;
+}
+
+/**
+ * `tsc` does not copy the `.hbs` files to `dist/`, so they are read from the package's `src/`
+ * whether this module runs from `src/` (tests) or from `dist/` (the built CLI).
+ */
+function templatesDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(join(here, 'templates', 'kpi.md.hbs'))) return join(here, 'templates');
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'src', 'emit', 'docs', 'templates');
+    if (dirname(dir) === dir) throw new Error(`the docs templates were not found above ${here}`);
+  }
+}
+
+// ---- the page of one KPI ----
+
+interface KpiPage {
+  frontMatter: { id: string; title: string; sidebarLabel: string; description: string; tags: string[] };
+  title: Md;
+  question: Md;
+  description: Md;
+  facts: { label: Md; value: Md }[];
+  formula: Md;
+  formulaWords: Md;
+  measures: Md | null;
+  pitfalls: Md | null;
+  reads: { table: Md; columns: Md }[];
+  buildsOn: Md[];
+  builtOn: Md[];
+  related: Md[];
+  examples: Example[];
+  sql: Md | null;
+  source: Md;
+}
+
+interface Example {
+  number: number;
+  name: Md;
+  settings: Md;
+  given: { table: Md; rows: Md }[];
+  expect: Md;
+}
+
+function kpiPage(k: CheckedKpi, all: CheckedKpi[], ids: Set<string>, project: CheckedProject): KpiPage {
+  const d = k.def;
+  const id = idOf(k);
+  const names = namesFor(
+    k.measures.map((m) => ({ name: m.name, value: m.value })),
+    all.filter((o) => k.dependsOn.includes(idOf(o))).map((o) => ({ id: idOf(o), value: o.value })),
+  );
+  const measures = k.measures.map((m) => {
+    const own = namesFor(
+      k.measures.filter((o) => o.name !== m.name).map((o) => ({ name: o.name, value: o.value })),
+      all.filter((o) => k.dependsOn.includes(idOf(o))).map((o) => ({ id: idOf(o), value: o.value })),
+    );
+    return [inline(m.name), code(formulaLine(m.text), true), words(explain(m.value, own), ids)];
+  });
+  const tags = unique([d.tier, ...d.tags]);
+  return {
+    frontMatter: {
+      id: yamlString(id),
+      title: yamlString(d.name),
+      sidebarLabel: yamlString(d.short ?? d.name),
+      description: yamlString(oneLine(d.question)),
+      tags: tags.map(yamlString),
+    },
+    title: inline(d.short ? `${d.name} (${d.short})` : d.name),
+    question: inline(d.question),
+    description: text(d.description),
+    facts: facts(k),
+    formula: codeBlock(d.formula.text.trim(), 'text'),
+    formulaWords: words(explain(k.value, names), ids),
+    measures: measures.length === 0 ? null : table([generated('Measure'), generated('Formula'), generated('In plain words')], measures),
+    pitfalls: d.pitfalls ? text(d.pitfalls) : null,
+    reads: k.reads.map((r) => ({ table: code(r.table), columns: r.columns.length ? joinMd(r.columns.map((c) => code(c)), ', ') : generated('(rows only)') })),
+    buildsOn: k.dependsOn.map((o) => kpiLink(o, all, ids)),
+    builtOn: all.filter((o) => o.dependsOn.includes(id)).map((o) => kpiLink(idOf(o), all, ids)),
+    related: d.related.map((r) => kpiLink(r.value, all, ids)),
+    examples: d.tests.map((t, i) => example(t, i + 1)),
+    sql: sqlOf(k, project),
+    source: code(d.file),
+  };
+}
+
+function facts(k: CheckedKpi): { label: Md; value: Md }[] {
+  const d = k.def;
+  const f = (label: string, value: Md | null) => (value === null ? [] : [{ label: generated(label), value }]);
+  return [
+    ...f('Tier', inline(d.tier)),
+    ...f('Dashboards', inline(d.roles.join(', '))),
+    ...f('Owner', inline(d.owner)),
+    ...f('Unit', inline(`${unitText(k)}, ${d.better} is better`)),
+    ...f('Target', d.target ? inline(targetText(k, d.target)) : null),
+    ...f('Benchmark', d.benchmark ? text(benchmarkText(k, d.benchmark)) : null),
+    ...f('Periods', inline(`${d.time ? `by ${d.time.value.table}.${d.time.value.column}, ` : ''}${d.grain} by default`)),
+    ...f('Dimensions', d.dimensions.length ? joinMd(d.dimensions.map((x) => code(x.value)), ', ') : null),
+    ...f('Tags', d.tags.length ? inline(d.tags.join(', ')) : null),
+  ];
+}
+
+function example(t: CheckedKpi['def']['tests'][number], number: number): Example {
+  const settings = [`grain ${t.grain}`, ...(t.from || t.to ? [`from ${t.from ?? 'the first period of the data'} to ${t.to ?? 'the last'}`] : []), ...(t.by.length ? [`by ${t.by.join(', ')}`] : [])];
+  // The tables in the order the fixture gives them (dimension tables often come first).
+  const given = Object.keys(t.given).map((table) => ({ table: code(table), rows: rowsTable(t.given[table]) }));
+  const dims = unique([...t.by, ...t.expect.flatMap((e) => Object.keys(e.dims))]);
+  const expect = table(
+    [generated('period'), ...dims.map((x) => cell(x)), generated('value')],
+    t.expect.map((e) => [cell(e.period), ...dims.map((x) => fixtureCell(e.dims[x])), fixtureCell(e.value)]),
+  );
+  return { number, name: inline(t.name), settings: inline(settings.join('; ')), given, expect };
+}
+
+/** The rows of a table as given: one column per field, in the order they first appear. */
+function rowsTable(rows: Record<string, unknown>[]): Md {
+  const columns = unique(rows.flatMap((r) => Object.keys(r)));
+  if (columns.length === 0) return generated('(no rows)');
+  return table(
+    columns.map((c) => cell(c)),
+    rows.map((r) => columns.map((c) => (Object.hasOwn(r, c) ? fixtureCell(r[c]) : generated('')))),
+  );
+}
+
+function fixtureCell(v: unknown): Md {
+  if (v === null) return generated('null');
+  if (v === undefined) return generated('');
+  if (v instanceof Date) return cell(v.toISOString());
+  if (typeof v === 'object') return cell(JSON.stringify(v));
+  return cell(String(v));
+}
+
+/** The same text as `generated/sql/<id>.sql`: the plan and the SQL emitter called as `kpi compile` calls them. */
+function sqlOf(k: CheckedKpi, project: CheckedProject): Md | null {
+  const { sql } = kpiSqlFile(k, project);
+  return sql === null ? null : codeBlock(sql, 'sql');
+}
+
+/** Plain words as Markdown: names of other KPIs become links to their pages, the rest is escaped text. */
+function words(pieces: Piece[], ids: Set<string>): Md {
+  return joinMd(
+    pieces.map((p) => {
+      if (typeof p === 'string') return fragment(p);
+      if ('kpi' in p) return ids.has(p.kpi) ? link(p.kpi, `${p.kpi}.md`) : fragment(p.kpi);
+      return fragment(p.measure);
+    }),
+  );
+}
+
+function kpiLink(id: string, all: CheckedKpi[], ids: Set<string>): Md {
+  const k = all.find((o) => idOf(o) === id);
+  return ids.has(id) && k ? link(k.def.name, `${id}.md`) : inline(id);
+}
+
+// ---- the index ----
+
+interface IndexPage {
+  count: number;
+  tiers: { title: Md; who: Md; rows: IndexRow[] }[];
+  roles: { title: Md; role: Md; kpis: { link: Md; tier: Md; question: Md }[] }[];
+}
+
+interface IndexRow {
+  topic: Md;
+  question: Md;
+  kpi: Md;
+  calculation: Md;
+  benchmark: Md;
+  comments: Md;
+}
+
+function indexPage(kpis: CheckedKpi[]): IndexPage {
+  const tierRank = (k: CheckedKpi) => TIERS.findIndex((t) => t.id === k.def.tier);
+  const tiers = TIERS.map((t) => ({
+    title: generated(t.title),
+    who: generated(t.who),
+    rows: kpis
+      .filter((k) => k.def.tier === t.id)
+      .sort((a, b) => compare(topicOf(a), topicOf(b)) || compare(idOf(a), idOf(b)))
+      .map(indexRow),
+  })).filter((t) => t.rows.length > 0);
+  const roles = ROLES.map((r) => ({
+    title: generated(r.title),
+    role: generated(r.id),
+    kpis: kpis
+      .filter((k) => k.def.roles.includes(r.id))
+      .sort((a, b) => tierRank(a) - tierRank(b) || compare(idOf(a), idOf(b)))
+      .map((k) => ({ link: link(k.def.name, `${idOf(k)}.md`), tier: inline(k.def.tier), question: inline(k.def.question) })),
+  })).filter((r) => r.kpis.length > 0);
+  return { count: kpis.length, tiers, roles };
+}
+
+function indexRow(k: CheckedKpi): IndexRow {
+  const d = k.def;
+  return {
+    topic: cell(topicOf(k)),
+    question: cell(d.question),
+    kpi: link(d.short ? `${d.name} (${d.short})` : d.name, `${idOf(k)}.md`),
+    calculation: code(formulaLine(d.formula.text), true),
+    benchmark: d.benchmark ? cell(benchmarkText(k, d.benchmark)) : generated(''),
+    comments: d.pitfalls ? cell(firstSentence(d.pitfalls)) : generated(''),
+  };
+}
+
+/** The KPI's first tag names its topic (`field-service`, `revenue`); the catalog reads better grouped by it. */
+function topicOf(k: CheckedKpi): string {
+  return k.def.tags[0] ?? '';
+}
+
+// ---- words for values ----
+
+function unitText(k: CheckedKpi): string {
+  const d = k.def;
+  if (d.unitLabel) return `${d.unit.value} (${d.unitLabel})`;
+  if (d.unit.value === 'currency' && d.currency) return `currency (${d.currency})`;
+  return d.unit.value;
+}
+
+function targetText(k: CheckedKpi, t: { good: number; warn: number }): string {
+  const v = (n: number) => formatNumber(k, n);
+  return k.def.better === 'higher'
+    ? `good at ${v(t.good)} or more; warning from ${v(t.warn)} up to ${v(t.good)}; bad below ${v(t.warn)}`
+    : `good at ${v(t.good)} or less; warning above ${v(t.good)} up to ${v(t.warn)}; bad above ${v(t.warn)}`;
+}
+
+function benchmarkText(k: CheckedKpi, b: { value: number | null; text: string | null }): string {
+  return [b.value !== null ? formatNumber(k, b.value) : null, b.text].filter((x): x is string => !!x).join(' — ');
+}
+
+/** A value in the KPI's unit, exact (targets are read as written), grouped by thousands. */
+function formatNumber(k: CheckedKpi, n: number): string {
+  const d = k.def;
+  const exact = (x: number) => {
+    const s = String(Number(x.toPrecision(12)));
+    if (/e/i.test(s)) return s;
+    const [int, frac] = s.split('.');
+    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return frac ? `${grouped}.${frac}` : grouped;
+  };
+  switch (d.unit.value) {
+    case 'percent':
+      return `${exact(n * 100)}%`;
+    case 'currency':
+      return d.currency ? `${exact(n)} ${d.currency}` : exact(n);
+    case 'hours':
+    case 'minutes':
+    case 'days':
+      return `${exact(n)} ${d.unitLabel ?? d.unit.value}`;
+    case 'ratio':
+    case 'count':
+    case 'score':
+      return d.unitLabel ? `${exact(n)} ${d.unitLabel}` : exact(n);
+    default: {
+      const never: never = d.unit.value;
+      return never;
+    }
+  }
+}
+
+// ---- small text helpers ----
+
+/** A formula on one line, for a table cell: comments (`--` to the end of the line) dropped, spaces collapsed. */
+function formulaLine(formula: string): string {
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < formula.length; i++) {
+    const c = formula[i];
+    if (c === "'") quoted = !quoted;
+    if (!quoted && c === '-' && formula[i + 1] === '-') {
+      while (i < formula.length && formula[i] !== '\n' && formula[i] !== '\r') i++;
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return oneLine(out);
+}
+
+function firstSentence(s: string): string {
+  const flat = oneLine(s);
+  const m = /^(.+?[.!?])\s+(?=[A-Z])/.exec(flat);
+  return m ? m[1] : flat;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+function idOf(k: CheckedKpi): string {
+  return k.def.id.value;
+}
+
+/** Code-point order, the same on every machine and locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
