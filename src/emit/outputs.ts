@@ -5,6 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { CheckedProject } from '../check/check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDocsOutputs } from './docs/emit.js';
+import { renderTsOutputs } from './ts/emit.js';
 import { kpiSqlFile } from './sql/kpi-file.js';
 
 export type Outputs = Map<string, string>;
@@ -18,6 +19,7 @@ export function renderOutputs(project: CheckedProject): { outputs: Outputs; diag
     if (file.sql !== null) outputs.set(`sql/${k.def.id.value}.sql`, file.sql);
   }
   for (const [path, content] of renderDocsOutputs(project)) outputs.set(path, content);
+  for (const [path, content] of renderTsOutputs(project)) outputs.set(path, content);
   return { outputs: new Map([...outputs.entries()].sort(([a], [b]) => a.localeCompare(b))), diagnostics };
 }
 

@@ -1,0 +1,277 @@
+// Checked project → generated/ts: the row types of the tables, one calculator per KPI (rendered
+// from its QueryPlan), a shared runtime and an index. The calculators compute what the SQL computes.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { CheckedKpi, CheckedProject } from '../../check/check.js';
+import type { Catalog } from '../../check/catalog.js';
+import type { ColumnDef, SourceDef } from '../../load/types.js';
+import { buildPlan, pathKey } from '../../plan/build.js';
+import type { AggregateSpec, DimensionPlan, IrExpr, QueryPlan, Scan } from '../../plan/ir.js';
+import { planReads } from '../../plan/reads.js';
+import { columnCode, exprCode, layout, type Code } from './code.js';
+import { camelCase, commentText, pascalCase, propertyAccess, propertyKey, tsString, wrap } from './names.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+// Compiled to dist/emit/ts, the templates stay in src/emit/ts/templates.
+const TEMPLATE_DIR = [join(HERE, 'templates'), join(HERE, '..', '..', '..', 'src', 'emit', 'ts', 'templates')].find((d) => existsSync(d)) ?? join(HERE, 'templates');
+
+const templates = new Map<string, Handlebars.TemplateDelegate>();
+function render(name: 'runtime' | 'tables' | 'kpi' | 'index', context: object): string {
+  let t = templates.get(name);
+  if (!t) {
+    t = Handlebars.compile(readFileSync(join(TEMPLATE_DIR, `${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
+    templates.set(name, t);
+  }
+  return t(context);
+}
+
+/** Paths relative to `generated/` (`ts/index.ts`, ...) → content. */
+export function renderTsOutputs(project: CheckedProject): Map<string, string> {
+  const out = new Map<string, string>();
+  out.set('ts/runtime.ts', render('runtime', {}));
+  out.set('ts/tables.ts', renderTables(project.sources));
+  const kpis = [...project.kpis].sort((a, b) => a.def.id.value.localeCompare(b.def.id.value));
+  const rendered: { id: string; key: string; fn: string; type: string }[] = [];
+  for (const k of kpis) {
+    const plan = kpiPlan(k, project.catalog);
+    if (!plan) continue;
+    const id = k.def.id.value;
+    out.set(`ts/${id}.ts`, renderKpi(k, plan, project.catalog));
+    rendered.push({ id, key: propertyKey(id), fn: camelCase(id), type: pascalCase(id) });
+  }
+  out.set('ts/index.ts', render('index', { kpis: rendered }));
+  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The plan of a KPI at its own grain with every dimension it declares (those that plan, if some do not). */
+function kpiPlan(k: CheckedKpi, catalog: Catalog): QueryPlan | null {
+  const declared = k.def.dimensions.map((d) => d.value);
+  const all = buildPlan([k], catalog, { grain: k.def.grain, by: declared });
+  if (all.value) return all.value;
+  const usable = declared.filter((d) => buildPlan([k], catalog, { grain: k.def.grain, by: [d] }).value !== null);
+  return buildPlan([k], catalog, { grain: k.def.grain, by: usable }).value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tables.ts
+
+function rowType(table: string): string {
+  return `${pascalCase(table)}Row`;
+}
+
+function columnTsType(c: ColumnDef): string {
+  const base =
+    c.type === 'integer' || c.type === 'decimal'
+      ? 'number'
+      : c.type === 'boolean'
+        ? 'boolean'
+        : c.type === 'string' && c.values
+          ? c.values.map(tsString).join(' | ')
+          : 'string';
+  return c.nullable ? `${base} | null` : base;
+}
+
+function columnDoc(c: ColumnDef): string {
+  const kind: Record<ColumnDef['type'], string> = {
+    integer: 'Integer',
+    decimal: 'Decimal',
+    boolean: 'Boolean',
+    string: 'String',
+    date: "Date, 'YYYY-MM-DD'",
+    timestamp: 'Timestamp, ISO (UTC)',
+  };
+  const parts = [`${kind[c.type]}${c.unit ? ` (${c.unit === 'currency' && c.currency ? c.currency : c.unit})` : ''}${c.references ? `, references ${c.references}` : ''}.`];
+  if (c.description) parts.push(c.description);
+  return commentText(parts.join(' '));
+}
+
+function renderTables(sources: SourceDef[]): string {
+  const tables = [...sources]
+    .sort((a, b) => a.table.localeCompare(b.table))
+    .map((s) => ({
+      rowType: rowType(s.table),
+      doc: [...wrap(commentText(`A row of ${s.table}${s.description ? `: ${s.description}` : '.'}`), 96), '', `Primary key: ${s.primaryKey}.`],
+      columns: s.columns.map((c) => ({ key: propertyKey(c.name), tsType: columnTsType(c), doc: columnDoc(c) })),
+    }));
+  return render('tables', { tables });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One KPI
+
+function renderKpi(k: CheckedKpi, plan: QueryPlan, catalog: Catalog): string {
+  const d = k.def;
+  const id = d.id.value;
+  const fn = camelCase(id);
+  const reads = planReads(plan);
+  const dimensions = plan.dimensions.map((dim, i) => ({
+    name: dim.name,
+    key: propertyKey(dim.name),
+    declared: d.dimensions[i]?.value !== dim.name ? (d.dimensions[i]?.value ?? null) : null,
+    tsType: dimensionTsType(dim, catalog),
+  }));
+  const indexes = joinTargets(plan).map((t) => ({ name: indexName(t.table, t.key), table: propertyAccess(t.table).slice(1), key: propertyAccess(t.key) }));
+  const scans = plan.scans.map((s) => scanCode(plan, s));
+  const value = layout(exprCode(plan.outputs[0].value, { aggregate: (scan, column, back) => `v(${tsString(scan)}, ${tsString(column)}${back ? `, ${back}` : ''})` }), 2);
+  const info: Record<string, InfoValue> = {
+    id,
+    name: d.name,
+    description: d.description,
+    unit: d.unit.value,
+    unitLabel: d.unitLabel,
+    currency: d.currency,
+    better: d.better,
+    target: d.target ? { good: d.target.good, warn: d.target.warn } : null,
+    grain: d.grain,
+    dimensions: dimensions.map((x) => x.name),
+    tables: reads.map((r) => r.table),
+    file: d.file,
+  };
+  return render('kpi', {
+    file: d.file,
+    fn,
+    name: commentText(d.name),
+    type: pascalCase(id),
+    rowTypes: reads.map((r) => rowType(r.table)).join(', '),
+    dimensionType: dimensions.length ? dimensions.map((x) => tsString(x.name)).join(' | ') : 'never',
+    dimensions,
+    unitDoc: commentText(`The value in ${d.unitLabel ?? d.unit.value}${d.currency ? ` (${d.currency})` : ''}, ${d.better} is better; null when it cannot be computed (a division by zero, no rows).`),
+    inputs: reads.map((r) => ({ key: propertyKey(r.table), rowType: rowType(r.table), columns: r.columns.map(tsString).join(' | ') })),
+    info: infoCode(info, 0),
+    doc: calculatorDoc(k, plan),
+    grain: tsString(d.grain),
+    lookback: plan.lookback,
+    dimensionNames: dimensions.map((x) => tsString(x.name)).join(', '),
+    indexes,
+    scans,
+    scanIds: plan.scans.map((s) => s.id).join(', '),
+    value,
+  });
+}
+
+function calculatorDoc(k: CheckedKpi, plan: QueryPlan): string[] {
+  const d = k.def;
+  const lines: string[] = [`${d.name}${d.short ? ` (${d.short})` : ''}.`, '', ...wrap(d.description, 96), ''];
+  lines.push(`Formula: ${d.formula.text.trim().replace(/\s+/g, ' ')}`);
+  for (const m of d.measures) lines.push(`  ${m.name.value}: ${m.formula.text.trim().replace(/\s+/g, ' ')}`);
+  lines.push('', `Unit: ${d.unit.value}${d.unitLabel ? ` (${d.unitLabel})` : ''}, ${d.better} is better.${d.target ? ` Target: good ${d.target.good}, warn ${d.target.warn}.` : ''}`);
+  lines.push(`Default grain: ${d.grain}.${plan.dimensions.length ? ` Dimensions: ${plan.dimensions.map((x) => x.name).join(', ')}.` : ''}`);
+  lines.push(
+    '',
+    ...wrap(
+      'Returns one row per period from the one holding `from` to the one holding `to` (empty periods included), times every combination of the dimension values found in the rows read, ordered by period then dimension values (nulls last): the rows the SQL query returns. Reads each table once. Rows of joined tables are found by their primary key, which must be unique.',
+      96,
+    ),
+    '',
+    `@param rows the rows of ${plan.scans.length ? [...new Set(planReads(plan).map((r) => r.table))].join(', ') : 'no table'}`,
+    '@param options the range (`from`, `to`: dates), the grain and the dimensions to slice by',
+  );
+  return lines.map(commentText);
+}
+
+function dimensionTsType(dim: DimensionPlan, catalog: Catalog): string {
+  const types = new Set<string>();
+  for (const e of Object.values(dim.byScan)) {
+    if (e.kind !== 'column') continue;
+    const col = catalog.tables.get(e.table)?.columns.find((c) => c.name === e.column);
+    if (col) types.add(columnTsType({ ...col, nullable: false }));
+  }
+  if (types.size === 0) types.add(dim.type === 'number' ? 'number' : dim.type === 'boolean' ? 'boolean' : 'string');
+  return `${[...types].join(' | ')} | null`;
+}
+
+/** Tables the scans reach through references, with the key each is looked up by. */
+function joinTargets(plan: QueryPlan): { table: string; key: string }[] {
+  const seen = new Map<string, { table: string; key: string }>();
+  for (const s of plan.scans) for (const p of s.joins) for (const step of p) seen.set(`${step.toTable}.${step.toKey}`, { table: step.toTable, key: step.toKey });
+  return [...seen.values()].sort((a, b) => `${a.table}.${a.key}`.localeCompare(`${b.table}.${b.key}`));
+}
+
+function indexName(table: string, key: string): string {
+  return `${camelCase(table)}By${pascalCase(key)}`;
+}
+
+/** `const s1 = rt.scan(...)`: one pass over the scan's table, every aggregate of it at once. */
+function scanCode(plan: QueryPlan, scan: Scan): string {
+  const aliases = new Map<string, string>([['', 't0']]);
+  scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
+  const leaves = { column: (e: Extract<IrExpr, { kind: 'column' }>) => columnCode(e, aliases) };
+  const time =
+    scan.time.kind === 'period'
+      ? `{ kind: 'period', at: (r) => rt.time(r${propertyAccess(scan.time.column)}) }`
+      : `{ kind: 'snapshot', edge: ${tsString(scan.time.edge)}, from: (r) => rt.time(r${propertyAccess(scan.time.from)}), to: (r) => rt.time(r${propertyAccess(scan.time.to)}) }`;
+  const lines: string[] = [];
+  const what = scan.time.kind === 'period' ? `rows by ${scan.time.column}` : `rows alive ${scan.time.edge === 'during' ? 'during' : `at the ${scan.time.edge} of`} each period (${scan.time.from} to ${scan.time.to})`;
+  lines.push(`  // ${scan.id}: ${scan.table}, ${what}.`);
+  lines.push(`  const ${scan.id} = rt.scan(q, rows${propertyAccess(scan.table)}, {`);
+  lines.push(`    time: ${time},`);
+  if (scan.joins.length === 0) lines.push('    join: (r) => ({ t0: r }),');
+  else {
+    lines.push('    join: (r) => {');
+    scan.joins.forEach((p, i) => {
+      const step = p[p.length - 1];
+      const parent = aliases.get(pathKey(p.slice(0, -1)))!;
+      const from = parent === 't0' ? 'r' : parent;
+      lines.push(`      const t${i + 1} = rt.lookup(${indexName(step.toTable, step.toKey)}, ${from}${propertyAccess(step.fkColumn, parent !== 't0')});`);
+    });
+    lines.push(`      return { t0: r, ${scan.joins.map((_, i) => `t${i + 1}`).join(', ')} };`);
+    lines.push('    },');
+  }
+  if (plan.dimensions.length === 0) lines.push('    dimensions: {},');
+  else {
+    lines.push('    dimensions: {');
+    for (const dim of plan.dimensions) {
+      const e = dim.byScan[scan.id];
+      let code: Code = exprCode(e, leaves);
+      if (dim.type === 'date' || dim.type === 'timestamp') code = { call: 'rt.timeText', args: [code, tsString(dim.type)] };
+      lines.push(`      ${propertyKey(dim.name)}: (j) => ${layout(code, 6)},`);
+    }
+    lines.push('    },');
+  }
+  lines.push('    aggregates: [');
+  for (const a of scan.aggregates) lines.push(aggregateCode(a.column, a.spec, leaves));
+  lines.push('    ],');
+  lines.push('  });');
+  return lines.join('\n');
+}
+
+function aggregateCode(column: string, spec: AggregateSpec, leaves: { column: (e: Extract<IrExpr, { kind: 'column' }>) => Code }): string {
+  const closure = (e: IrExpr | null) => {
+    if (!e) return 'null';
+    const body = layout(exprCode(e, leaves), 8);
+    return `(${/\bp\b/.test(body) ? 'j, p' : 'j'}) => ${body}`;
+  };
+  return [
+    '      {',
+    `        column: ${tsString(column)},`,
+    `        fn: ${tsString(spec.fn)},`,
+    `        fraction: ${spec.fraction === null ? 'null' : String(spec.fraction)},`,
+    `        arg: ${closure(spec.arg)},`,
+    `        filter: ${closure(spec.filter)},`,
+    '      },',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata as a TypeScript literal
+
+type InfoValue = string | number | boolean | null | InfoValue[] | { [k: string]: InfoValue };
+
+function infoCode(v: InfoValue, indent: number): string {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return tsString(v);
+  const pad = ' '.repeat(indent + 2);
+  if (Array.isArray(v)) {
+    const flat = `[${v.map((x) => infoCode(x, 0)).join(', ')}]`;
+    return indent + flat.length <= 90 ? flat : `[\n${v.map((x) => `${pad}${infoCode(x, indent + 2)},`).join('\n')}\n${' '.repeat(indent)}]`;
+  }
+  const entries = Object.entries(v);
+  if (indent > 0) {
+    const flat = `{ ${entries.map(([k, x]) => `${propertyKey(k)}: ${infoCode(x, 0)}`).join(', ')} }`;
+    if (indent + flat.length <= 90) return flat;
+  }
+  return `{\n${entries.map(([k, x]) => `${pad}${propertyKey(k)}: ${infoCode(x, indent + 2)},`).join('\n')}\n${' '.repeat(indent)}}`;
+}
