@@ -3,6 +3,10 @@
 import type { JoinStep } from '../plan/ir.js';
 import type { ColumnDef, SourceDef } from '../load/types.js';
 
+/** A checked table and column, as emitters see them (they never read the loader's files). */
+export type Table = SourceDef;
+export type Column = ColumnDef;
+
 export interface Catalog {
   tables: Map<string, SourceDef>;
 }
