@@ -1,6 +1,6 @@
 // Builds the sample DuckDB database: every table generated inside DuckDB with set-based SQL from
 // hash-based pseudo-random values, so that a seed always gives the same data and ten million
-// work orders take about a minute.
+// work orders take a minute or two in under 5 GB of memory.
 
 import { rmSync, renameSync, existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -23,6 +23,11 @@ export interface BuildOptions {
   onProgress?: (message: string) => void;
   /** DuckDB worker threads (default: DuckDB's own choice). The data does not depend on it. */
   threads?: number;
+  /**
+   * DuckDB's memory limit (default 4GB): beyond it, intermediate results spill to a temporary
+   * folder next to the database file, removed when the build ends. The data does not depend on it.
+   */
+  memoryLimit?: string;
 }
 
 export interface BuildResult {
@@ -30,25 +35,36 @@ export interface BuildResult {
   seconds: number;
 }
 
-/** The steps in dependency order. */
+/**
+ * The steps in dependency order. Staging tables are dropped by the last step that reads them
+ * (assets: asset_base, contract_terms; work_orders: asset_info, tech_slot, tech_count; revenue:
+ * wo_plan; service_costs: ticket_base), so that memory goes to the work in hand.
+ */
 export const STEPS: readonly Step[] = [
   customers, technicians, assetBase, productSales, contracts, assets, monitoredSystems, incidents, predictions,
-  ticketBase, workOrderBase, workOrders, visits, tickets, surveys, engagements, revenue, serviceCosts, timesheets,
+  ticketBase, workOrderBase, workOrders, visits, tickets, revenue, surveys, engagements, serviceCosts, timesheets,
 ];
 
 export async function buildSample(opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const temp = `${opts.path}.tmp-${process.pid}`;
   const progress = opts.onProgress ?? (() => undefined);
+  const spill = `${temp}.spill`;
   removeDatabaseFiles(temp);
   try {
-    const counts = await buildInto(temp, paramsFor(opts.rows, opts.seed), progress, opts.threads);
+    const counts = await buildInto(temp, paramsFor(opts.rows, opts.seed), progress, {
+      threads: opts.threads,
+      memoryLimit: opts.memoryLimit ?? '4GB',
+      spill,
+    });
     renameSync(temp, opts.path);
     removeDatabaseFiles(`${opts.path}.wal`, false);
     return { tables: counts, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     removeDatabaseFiles(temp);
     throw error;
+  } finally {
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 
@@ -56,10 +72,14 @@ async function buildInto(
   path: string,
   p: Params,
   progress: (message: string) => void,
-  threads: number | undefined,
+  settings: { threads: number | undefined; memoryLimit: string; spill: string },
 ): Promise<{ table: string; rows: number }[]> {
-  const options: Record<string, string> = { preserve_insertion_order: 'false' };
-  if (threads !== undefined) options.threads = String(threads);
+  const options: Record<string, string> = {
+    preserve_insertion_order: 'false',
+    memory_limit: settings.memoryLimit,
+    temp_directory: settings.spill,
+  };
+  if (settings.threads !== undefined) options.threads = String(settings.threads);
   const instance = await DuckDBInstance.create(path, options);
   const connection = await instance.connect();
   try {
@@ -75,6 +95,8 @@ async function buildInto(
         progress(`${step.label} (${seconds}s)`);
         continue;
       }
+      // Written out table by table, so the finished tables need not stay in memory.
+      await sql.exec('CHECKPOINT');
       const rows = await sql.integer(`SELECT count(*) FROM ${step.table}`);
       counts.push({ table: step.table, rows });
       progress(`${step.table}: ${rows.toLocaleString('en-US')} rows (${seconds}s)`);

@@ -1,7 +1,7 @@
 // Money: the revenue ledger and the service costs not booked on work orders or tickets.
 
 import type { Step } from './step.js';
-import { HISTORY_END, HISTORY_MONTHS, HISTORY_START } from './sql.js';
+import { HISTORY_END, HISTORY_MONTHS, HISTORY_START, lookup } from './sql.js';
 
 export const revenue: Step = {
   table: 'revenue',
@@ -9,29 +9,33 @@ export const revenue: Step = {
   async run(sql) {
     // Recurring: each active customer's monthly recurring revenue, booked on the first of every
     // month it is active (on its start date in its first month). Service: each completed work
-    // order with a charge. Product: each product sale.
+    // order with a charge. Product: each product sale. The kind travels as a number (0 product,
+    // 1 recurring, 2 service) and the source id as src, so the sort for ids moves narrow rows.
     await sql.exec(`
 INSERT INTO revenue BY NAME
 WITH months AS (
   SELECT id, created_at, churned_at, monthly_recurring_revenue, unnest(range(${HISTORY_MONTHS})) AS m FROM customers
 ), recurring AS (
   SELECT id AS customer_id, CAST(greatest(created_at, ${HISTORY_START} + to_months(CAST(m AS INTEGER))) AS DATE) AS booked_at,
-    monthly_recurring_revenue AS amount, 'recurring' AS kind, NULL::BIGINT AS work_order_id, NULL::BIGINT AS sale_id, id * 100 + m AS src
+    monthly_recurring_revenue AS amount, 1 AS k, id * 100 + m AS src
   FROM months
   WHERE created_at < ${HISTORY_START} + to_months(CAST(m + 1 AS INTEGER))
     AND (churned_at IS NULL OR churned_at > ${HISTORY_START} + to_months(CAST(m AS INTEGER)))
 ), service AS (
-  SELECT a.customer_id, CAST(w.completed_at AS DATE) AS booked_at, w.revenue AS amount, 'service' AS kind,
-    w.id AS work_order_id, NULL::BIGINT AS sale_id, w.id AS src
-  FROM work_orders w JOIN assets a ON a.id = w.asset_id
-  WHERE w.status = 'completed' AND w.revenue > 0
+  SELECT customer_id, CAST(completed_at AS DATE) AS booked_at, revenue AS amount, 2 AS k, id AS src
+  FROM wo_plan
+  WHERE status = 'completed' AND revenue > 0
 ), product AS (
-  SELECT customer_id, CAST(sold_at AS DATE) AS booked_at, amount, 'product' AS kind, NULL::BIGINT AS work_order_id, id AS sale_id, id AS src
+  SELECT customer_id, CAST(sold_at AS DATE) AS booked_at, amount, 0 AS k, id AS src
   FROM product_sales
 ), a AS (
   SELECT * FROM recurring UNION ALL SELECT * FROM service UNION ALL SELECT * FROM product
 )
-SELECT row_number() OVER (ORDER BY booked_at, kind, src) AS id, customer_id, booked_at, amount, kind, work_order_id, sale_id FROM a`);
+SELECT row_number() OVER (ORDER BY booked_at, k, src) AS id, customer_id, booked_at, amount,
+  list_extract(['product', 'recurring', 'service'], k + 1) AS kind,
+  CASE WHEN k = 2 THEN src END AS work_order_id, CASE WHEN k = 0 THEN src END AS sale_id
+FROM a`);
+    await sql.exec(`DROP TABLE wo_plan`);
   },
 };
 
@@ -85,8 +89,9 @@ WITH quarters AS (
   SELECT 0 AS part, * FROM licences UNION ALL SELECT 1 AS part, * FROM gateways UNION ALL SELECT 2 AS part, * FROM warranty
   UNION ALL SELECT 3 AS part, * FROM parts_pool UNION ALL SELECT 4 AS part, * FROM standby UNION ALL SELECT 5 AS part, * FROM meetings
 )
-SELECT row_number() OVER (ORDER BY booked_at, category, part, src) AS id, customer_id, booked_at, amount, category,
+SELECT row_number() OVER (ORDER BY booked_at, ${lookup('category', { hardware: 0, labour: 1, licences: 2, parts: 3, travel: 4 })}, part, src) AS id, customer_id, booked_at, amount, category,
   defect_related, ticket_id
 FROM a WHERE booked_at < ${HISTORY_END}`);
+    await sql.exec(`DROP TABLE ticket_base`);
   },
 };

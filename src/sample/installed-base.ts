@@ -135,6 +135,8 @@ SELECT a.*, a.id IN (SELECT asset_id FROM contract_terms) AS under_contract FROM
     await sql.exec(`
 INSERT INTO assets BY NAME
 SELECT id, customer_id, product_line, installed_at, decommissioned_at, under_contract, monitored, list_price FROM asset_info`);
+    await sql.exec(`DROP TABLE contract_terms`);
+    await sql.exec(`DROP TABLE asset_base`);
   },
 };
 
@@ -167,7 +169,7 @@ WITH equipment AS (
       THEN least(coalesce(stop_day, decommissioned_at), coalesce(decommissioned_at, stop_day)) END AS monitored_to
   FROM (SELECT * FROM equipment UNION ALL SELECT * FROM network)
 )
-SELECT row_number() OVER (ORDER BY monitored_from, kind, src) AS id, customer_id, asset_id, kind, monitored_from, monitored_to
+SELECT row_number() OVER (ORDER BY monitored_from, ${lookup('kind', { equipment: 0, network: 1 })}, src) AS id, customer_id, asset_id, kind, monitored_from, monitored_to
 FROM s
 WHERE monitored_from < ${HISTORY_END} AND (monitored_to IS NULL OR (monitored_to > monitored_from AND monitored_to > ${HISTORY_START}))`);
   },

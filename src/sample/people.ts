@@ -1,7 +1,7 @@
 // Customers, technicians and technicians' timesheets.
 
 import type { Params, Sql, Step } from './step.js';
-import { HISTORY_END, HISTORY_MONTHS, HISTORY_START, choose, lookup, pickFrom } from './sql.js';
+import { HISTORY_DAYS, HISTORY_END, HISTORY_MONTHS, HISTORY_START, choose, lookup, pickFrom } from './sql.js';
 
 const COMPANY_WORDS = ['Alder', 'Brandt', 'Castell', 'Dorn', 'Ebert', 'Falk', 'Greif', 'Hansa', 'Iser', 'Jura', 'Kessler',
   'Lindner', 'Mohr', 'Nordwerk', 'Oster', 'Pfalz', 'Quell', 'Rhein', 'Stein', 'Thal', 'Ulm', 'Vogt', 'Weser', 'Zeller'];
@@ -109,14 +109,26 @@ export const timesheets: Step = {
   async run(sql: Sql) {
     // One row per technician per weekday employed. Utilisation varies by region (travel-heavy
     // north is lower) and season (winter peak, August holidays).
+    // Ids run by technician, then date, and are computed without a sort: weekdays(n), the number
+    // of weekdays among the first n days of the history (which starts on a Saturday), gives each
+    // row's place within its technician, and a running total over technicians the offset.
+    const weekdays = (n: string): string => `(5 * ((${n}) // 7) + list_extract([0, 0, 0, 1, 2, 3, 4], CAST((${n}) % 7 AS INTEGER) + 1))`;
     await sql.exec(`
 INSERT INTO timesheets BY NAME
-WITH d AS (
-  SELECT t.id AS technician_id, t.region, CAST(${HISTORY_START} + CAST(n AS INTEGER) AS DATE) AS work_date
-  FROM technicians t, range(1461) r(n)
-  WHERE ${HISTORY_START} + CAST(n AS INTEGER) >= t.hired_at
-    AND (t.left_at IS NULL OR ${HISTORY_START} + CAST(n AS INTEGER) < t.left_at)
-    AND dayofweek(${HISTORY_START} + CAST(n AS INTEGER)) BETWEEN 1 AND 5
+WITH s AS (
+  SELECT id, region, greatest(0, datediff('day', ${HISTORY_START}, hired_at)) AS d0,
+    CASE WHEN left_at IS NULL THEN ${HISTORY_DAYS} ELSE least(${HISTORY_DAYS}, datediff('day', ${HISTORY_START}, left_at)) END AS d1
+  FROM technicians
+), o AS (
+  SELECT *, sum(cnt) OVER (ORDER BY id) - cnt AS offset_rows
+  FROM (SELECT *, CASE WHEN d1 > d0 THEN ${weekdays('d1')} - ${weekdays('d0')} ELSE 0 END AS cnt FROM s)
+), e AS (
+  SELECT id, region, d0, offset_rows, unnest(range(d0, greatest(d0, d1))) AS n FROM o
+), d AS (
+  SELECT id AS technician_id, region, CAST(${HISTORY_START} + CAST(n AS INTEGER) AS DATE) AS work_date,
+    offset_rows + ${weekdays('n')} - ${weekdays('d0')} + 1 AS row_id
+  FROM e
+  WHERE n % 7 >= 2
 ), k AS (
   SELECT *, technician_id * 10000 + datediff('day', ${HISTORY_START}, work_date) AS key,
     CASE WHEN month(work_date) = 8 THEN 0.22 WHEN month(work_date) = 12 AND day(work_date) > 20 THEN 0.3 ELSE 0.045 END AS p_leave
@@ -132,7 +144,7 @@ WITH d AS (
     CASE WHEN on_leave THEN 0 WHEN u_training < 0.02 THEN 8 WHEN u_training < 0.1 THEN 1.5 ELSE 0 END AS training_hours
   FROM u
 )
-SELECT row_number() OVER (ORDER BY work_date, technician_id) AS id, technician_id, work_date,
+SELECT row_id AS id, technician_id, work_date,
   8 AS paid_hours, training_hours,
   CASE WHEN on_leave OR training_hours >= 8 THEN 0 ELSE 7.5 - training_hours END AS available_hours,
   CASE WHEN on_leave OR training_hours >= 8 THEN 0

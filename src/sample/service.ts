@@ -66,6 +66,7 @@ SELECT *,
   ${STRESS} AS stressed,
   plus_hours(opened_at, lognorm(id, 'wo.triage', 0.35, 0.7)) AS work_order_at
 FROM h`);
+    await sql.exec(`DROP TABLE ticket_src`);
   },
 };
 
@@ -81,21 +82,22 @@ export const workOrderBase: Step = {
     const maintenance = Math.max(0, p.rows - repairs - installs);
     // Preventive maintenance: contracted assets about twice a year, others now and then, on
     // weekdays, fewer in August and late December. Candidates are oversampled, then exactly the
-    // number that brings work orders to the requested total is drawn from them.
+    // number that brings work orders to the requested total is drawn from them. Only the keys
+    // and the draw are kept here; the asset's attributes are joined back when work orders are made.
     await sql.exec(`
 CREATE TEMP TABLE maintenance_candidates AS
 WITH s AS (
-  SELECT id AS asset_id, customer_id, region, product_line, under_contract, list_price,
-    CAST(greatest(installed_at, ${HISTORY_START}) AS TIMESTAMP) AS w0,
+  SELECT id AS asset_id, CAST(greatest(installed_at, ${HISTORY_START}) AS TIMESTAMP) AS w0,
     datediff('day', greatest(installed_at, ${HISTORY_START}), least(coalesce(decommissioned_at, ${HISTORY_END}), ${HISTORY_END})) AS days,
     CASE WHEN under_contract THEN 2.0 ELSE 0.35 END AS per_year
   FROM asset_info
 ), e AS (
-  SELECT *, unnest(range(CAST(floor(per_year * 3.0 * days / 365.25 + rnd(asset_id, 'mt.n')) AS BIGINT))) AS j FROM s WHERE days > 0
+  SELECT asset_id, w0, days, unnest(range(CAST(floor(per_year * 3.0 * days / 365.25 + rnd(asset_id, 'mt.n')) AS BIGINT))) AS j
+  FROM s WHERE days > 0
 ), c AS (
-  SELECT *, w0 + to_days(CAST(floor(rnd2(asset_id, j, 'mt.day') * days) AS INTEGER)) AS day_ts FROM e
+  SELECT asset_id, j, w0 + to_days(CAST(floor(rnd2(asset_id, j, 'mt.day') * days) AS INTEGER)) AS day_ts FROM e
 )
-SELECT *, rnd2(asset_id, j, 'mt.pick') AS pick FROM c
+SELECT asset_id, j, day_ts, rnd2(asset_id, j, 'mt.pick') AS pick FROM c
 WHERE dayofweek(day_ts) BETWEEN 1 AND 5
   AND rnd2(asset_id, j, 'mt.keep') < CASE WHEN month(day_ts) = 8 THEN 0.45 WHEN month(day_ts) = 12 AND day(day_ts) > 18 THEN 0.3 ELSE 1 END`);
     // Exactly `maintenance` candidates with the smallest pick values: keep a little more than
@@ -115,37 +117,13 @@ INSERT INTO maintenance_pick SELECT * FROM maintenance_candidates WHERE pick >= 
 ORDER BY pick, asset_id, j LIMIT ${maintenance - kept}`);
     }
     await sql.exec(`DROP TABLE maintenance_candidates`);
-    await sql.exec(`
-CREATE TEMP TABLE wo_base AS
-WITH r AS (
-  SELECT 'repair' AS type, t.id AS src_key, t.id AS ticket_id, t.asset_id, t.customer_id, t.region, t.product_line,
-    a.under_contract, a.list_price, t.priority, t.stressed, t.opened_at AS failure_reported_at,
-    t.work_order_at AS created_at, NULL::TIMESTAMP AS fixed_start
-  FROM ticket_base t JOIN asset_info a ON a.id = t.asset_id WHERE t.needs_visit AND t.work_order_at < ${HISTORY_END_TS}
-), i AS (
-  SELECT 'install' AS type, id AS src_key, NULL::BIGINT AS ticket_id, id AS asset_id, customer_id, region, product_line,
-    under_contract, list_price, 'medium' AS priority, false AS stressed, NULL::TIMESTAMP AS failure_reported_at,
-    greatest(${HISTORY_START_TS}, plus_hours(CAST(installed_at AS TIMESTAMP), -24 * (5 + floor(rnd(id, 'in.lead') * 20)) + 10)) AS created_at,
-    plus_hours(CAST(installed_at AS TIMESTAMP), 8 + 3 * rnd(id, 'in.hour')) AS fixed_start
-  FROM asset_info WHERE installed_at >= ${HISTORY_START}
-), m AS (
-  SELECT 'maintenance' AS type, asset_id * 1000 + j AS src_key, NULL::BIGINT AS ticket_id, asset_id, customer_id, region,
-    product_line, under_contract, list_price, 'low' AS priority, false AS stressed, NULL::TIMESTAMP AS failure_reported_at,
-    greatest(${HISTORY_START_TS}, plus_hours(day_ts, -24 * (7 + floor(rnd2(asset_id, j, 'mt.lead') * 28)) + 9)) AS created_at,
-    plus_hours(day_ts, 8 + floor(rnd2(asset_id, j, 'mt.hour') * 8)) AS fixed_start
-  FROM maintenance_pick
-), u AS (
-  SELECT * FROM r UNION ALL SELECT * FROM i UNION ALL SELECT * FROM m
-)
-SELECT row_number() OVER (ORDER BY created_at, type, src_key) AS id, *,
-  CAST(datediff('month', ${HISTORY_START_TS}, created_at) AS BIGINT) AS m
-FROM u`);
   },
 };
 
 /**
- * SQL adding visit `j` (1-based) to a staging table that already has `ws{j}` (its window start):
- * arrival, departure, travel, and `ready{j+1}`, the earliest time a return visit could start.
+ * A CTE body adding visit `j` (1-based) to the rows of `from`, which already have `ws{j}` (its
+ * window start): arrival, departure, travel, and `ready{j+1}`, the earliest time a return visit
+ * could start.
  */
 function visitStage(j: number, from: string): string {
   return `
@@ -164,61 +142,81 @@ export const workOrders: Step = {
   table: 'work_orders',
   label: 'work_orders',
   async run(sql: Sql) {
-    // Built in stages that are materialised one by one: each visit starts after the previous
-    // one ends, and as one nested expression the chain would be re-evaluated many times over.
-    // The technician: one of those in the work order's region who can take work that month.
+    // One streaming query: the sources get ids in order of creation (type and priority travel
+    // through that sort as small numbers: 0 install, 1 maintenance, 2 repair; 0 critical .. 3
+    // low), then a technician, then the chain of up to three visits, each starting after the
+    // previous one ends. Every stage is its own projection, so each value is computed once; only
+    // the result (wo_plan) is materialised, with just the columns that work_orders, visits,
+    // tickets and revenue read.
     await sql.exec(`
-CREATE TEMP TABLE wo_tech AS
-SELECT p.id, s.technician_id
-FROM (SELECT w.id, w.region, w.m, CAST(floor(rnd(w.id, 'wo.tech') * c.n) AS BIGINT) AS k
-      FROM wo_base w JOIN tech_count c ON c.region = w.region AND c.m = w.m) p
-JOIN tech_slot s ON s.region = p.region AND s.m = p.m AND s.k = p.k`);
-    await sql.exec(`
-CREATE TEMP TABLE wo_a AS
-WITH b AS (
-  SELECT w.*, t.technician_id FROM wo_base w JOIN wo_tech t ON t.id = w.id
+CREATE TEMP TABLE wo_plan AS
+WITH r AS (
+  SELECT 2 AS type_code, t.id AS src_key, t.id AS ticket_id, t.asset_id, ${lookup('t.priority', { critical: 0, high: 1, medium: 2, low: 3 })} AS priority_code, t.stressed,
+    t.opened_at AS failure_reported_at, t.work_order_at AS created_at, NULL::TIMESTAMP AS fixed_start
+  FROM ticket_base t WHERE t.needs_visit AND t.work_order_at < ${HISTORY_END_TS}
+), i AS (
+  SELECT 0 AS type_code, id AS src_key, NULL::BIGINT AS ticket_id, id AS asset_id, 2 AS priority_code, false AS stressed,
+    NULL::TIMESTAMP AS failure_reported_at,
+    greatest(${HISTORY_START_TS}, plus_hours(CAST(installed_at AS TIMESTAMP), -24 * (5 + floor(rnd(id, 'in.lead') * 20)) + 10)) AS created_at,
+    plus_hours(CAST(installed_at AS TIMESTAMP), 8 + 3 * rnd(id, 'in.hour')) AS fixed_start
+  FROM asset_info WHERE installed_at >= ${HISTORY_START}
+), mt AS (
+  SELECT 1 AS type_code, asset_id * 1000 + j AS src_key, NULL::BIGINT AS ticket_id, asset_id, 3 AS priority_code,
+    false AS stressed, NULL::TIMESTAMP AS failure_reported_at,
+    greatest(${HISTORY_START_TS}, plus_hours(day_ts, -24 * (7 + floor(rnd2(asset_id, j, 'mt.lead') * 28)) + 9)) AS created_at,
+    plus_hours(day_ts, 8 + floor(rnd2(asset_id, j, 'mt.hour') * 8)) AS fixed_start
+  FROM maintenance_pick
+), u AS (
+  SELECT * FROM r UNION ALL SELECT * FROM i UNION ALL SELECT * FROM mt
+), n AS (
+  SELECT row_number() OVER (ORDER BY created_at, type_code, src_key) AS id, * EXCLUDE (src_key) FROM u
+), b AS (
+  -- The technician: one of those in the work order's region who can take work that month.
+  SELECT n.* EXCLUDE (type_code, priority_code),
+    list_extract(['install', 'maintenance', 'repair'], type_code + 1) AS type,
+    list_extract(['critical', 'high', 'medium', 'low'], priority_code + 1) AS priority,
+    a.customer_id, a.region, a.product_line, a.under_contract, a.list_price,
+    CAST(datediff('month', ${HISTORY_START_TS}, n.created_at) AS BIGINT) AS mo
+  FROM n JOIN asset_info a ON a.id = n.asset_id
+), k AS (
+  SELECT b.*, CAST(floor(rnd(b.id, 'wo.tech') * c.n) AS BIGINT) AS slot
+  FROM b JOIN tech_count c ON c.region = b.region AND c.m = b.mo
+), tk AS (
+  SELECT k.*, s.technician_id FROM k JOIN tech_slot s ON s.region = k.region AND s.m = k.mo AND s.k = k.slot
 ), e AS (
   SELECT *,
     (type = 'repair' AND (priority = 'critical' OR (priority = 'high' AND rnd(id, 'wo.emergency') < 0.25)))
       OR rnd(id, 'wo.emergency2') < 0.01 AS emergency,
     ${lookup('region', REGION_DELAY)} * CASE WHEN month(created_at) IN (12, 1, 2) THEN 1.2 ELSE 1 END
       * CASE WHEN stressed THEN 1.6 ELSE 1 END AS delay_factor
-  FROM b
-)
-SELECT id, ticket_id, asset_id, technician_id, type, region, product_line, under_contract, list_price, emergency,
-  created_at, failure_reported_at,
-  CASE WHEN type <> 'repair' THEN fixed_start
-       WHEN emergency THEN plus_hours(created_at, lognorm(id, 'wo.lead', 2.5, 0.5) * delay_factor)
-       ELSE plus_hours(created_at, lognorm(id, 'wo.lead', ${lookup('priority', MEDIAN_LEAD_HOURS)}, 0.5) * delay_factor) END AS ready1,
-  CASE WHEN emergency THEN 2 ELSE 4 END AS window_hours,
-  ${lookup('region', { north: 0.15, south: 0.07, east: 0.11, west: 0.09, central: 0.06 })} + CASE WHEN stressed THEN 0.08 ELSE 0 END AS late_p,
-  ${lookup('type', { repair: 1.7, install: 4.5, maintenance: 1.4 })}
-    * CASE WHEN type = 'install' THEN ${lookup('product_line', { chillers: 1.6, generators: 1.3, pumps: 0.6 })} ELSE 1 END AS duration_median,
-  ${lookup('type', { repair: 0.5, install: 0.3, maintenance: 0.35 })} AS duration_sigma,
-  ${lookup('region', { north: 48, south: 34, east: 38, west: 36, central: 24 })} AS travel_median,
-  rnd(id, 'wo.cancel') < ${lookup('type', { repair: 0.035, install: 0.02, maintenance: 0.06 })} AS cancel_draw,
-  rnd(id, 'wo.ftf') < ${lookup('type', { repair: 0.69, install: 0.8, maintenance: 0.82 })}
-    + ${lookup('region', { north: -0.06, south: 0.04, east: -0.01, west: 0.01, central: 0.03 }, 0)}
-    + CASE WHEN type = 'repair' THEN ${lookup('product_line', { chillers: -0.06, compressors: -0.02, pumps: 0.05 }, 0)} ELSE 0 END
-    - CASE WHEN stressed THEN 0.06 ELSE 0 END - CASE WHEN emergency THEN 0.04 ELSE 0 END AS fixed_first
-FROM e`);
-    await sql.exec(`
-CREATE TEMP TABLE wo_b AS
-SELECT *,
-  CASE WHEN cancel_draw THEN 0 WHEN fixed_first THEN 1 WHEN rnd(id, 'wo.visits') < 0.85 THEN 2 ELSE 3 END AS planned_visits,
-  CASE WHEN type = 'repair' AND NOT emergency THEN business_slot(ready1, rnd(id, 'wo.slot')) ELSE ready1 END AS ws1
-FROM wo_a`);
-    await sql.exec(`DROP TABLE wo_tech`);
-    await sql.exec(`DROP TABLE wo_a`);
-    await sql.exec(`CREATE TEMP TABLE wo_c AS ${visitStage(1, 'wo_b')}`);
-    await sql.exec(`DROP TABLE wo_b`);
-    await sql.exec(`CREATE TEMP TABLE wo_d AS ${visitStage(2, `(SELECT *, business_slot(ready2, rnd2(id, 2, 'vi.slot')) AS ws2 FROM wo_c)`)}`);
-    await sql.exec(`DROP TABLE wo_c`);
-    await sql.exec(`CREATE TEMP TABLE wo_e AS ${visitStage(3, `(SELECT *, business_slot(ready3, rnd2(id, 3, 'vi.slot')) AS ws3 FROM wo_d)`)}`);
-    await sql.exec(`DROP TABLE wo_d`);
-    await sql.exec(`
-CREATE TEMP TABLE wo_plan AS
-WITH f AS (
+  FROM tk
+), a AS (
+  SELECT id, ticket_id, asset_id, customer_id, technician_id, type, region, product_line, under_contract, list_price, emergency,
+    created_at, failure_reported_at,
+    CASE WHEN type <> 'repair' THEN fixed_start
+         WHEN emergency THEN plus_hours(created_at, lognorm(id, 'wo.lead', 2.5, 0.5) * delay_factor)
+         ELSE plus_hours(created_at, lognorm(id, 'wo.lead', ${lookup('priority', MEDIAN_LEAD_HOURS)}, 0.5) * delay_factor) END AS ready1,
+    CASE WHEN emergency THEN 2 ELSE 4 END AS window_hours,
+    ${lookup('region', { north: 0.15, south: 0.07, east: 0.11, west: 0.09, central: 0.06 })} + CASE WHEN stressed THEN 0.08 ELSE 0 END AS late_p,
+    ${lookup('type', { repair: 1.7, install: 4.5, maintenance: 1.4 })}
+      * CASE WHEN type = 'install' THEN ${lookup('product_line', { chillers: 1.6, generators: 1.3, pumps: 0.6 })} ELSE 1 END AS duration_median,
+    ${lookup('type', { repair: 0.5, install: 0.3, maintenance: 0.35 })} AS duration_sigma,
+    ${lookup('region', { north: 48, south: 34, east: 38, west: 36, central: 24 })} AS travel_median,
+    rnd(id, 'wo.cancel') < ${lookup('type', { repair: 0.035, install: 0.02, maintenance: 0.06 })} AS cancel_draw,
+    rnd(id, 'wo.ftf') < ${lookup('type', { repair: 0.69, install: 0.8, maintenance: 0.82 })}
+      + ${lookup('region', { north: -0.06, south: 0.04, east: -0.01, west: 0.01, central: 0.03 }, 0)}
+      + CASE WHEN type = 'repair' THEN ${lookup('product_line', { chillers: -0.06, compressors: -0.02, pumps: 0.05 }, 0)} ELSE 0 END
+      - CASE WHEN stressed THEN 0.06 ELSE 0 END - CASE WHEN emergency THEN 0.04 ELSE 0 END AS fixed_first
+  FROM e
+), v0 AS (
+  SELECT *,
+    CASE WHEN cancel_draw THEN 0 WHEN fixed_first THEN 1 WHEN rnd(id, 'wo.visits') < 0.85 THEN 2 ELSE 3 END AS planned_visits,
+    CASE WHEN type = 'repair' AND NOT emergency THEN business_slot(ready1, rnd(id, 'wo.slot')) ELSE ready1 END AS ws1
+  FROM a
+), v1 AS (${visitStage(1, 'v0')}
+), v2 AS (${visitStage(2, `(SELECT *, business_slot(ready2, rnd2(id, 2, 'vi.slot')) AS ws2 FROM v1)`)}
+), v3 AS (${visitStage(3, `(SELECT *, business_slot(ready3, rnd2(id, 3, 'vi.slot')) AS ws3 FROM v2)`)}
+), f AS (
   SELECT *, ws1 AS scheduled_start,
     created_at + to_seconds(CAST(floor(rnd(id, 'wo.cancel.at') * datediff('second', created_at, ws1)) AS BIGINT)) AS cancel_at,
     CASE planned_visits WHEN 1 THEN dep1 WHEN 2 THEN dep2 WHEN 3 THEN dep3 END AS last_departure,
@@ -237,27 +235,25 @@ WITH f AS (
            THEN created_at + to_seconds(CAST(floor((0.1 + 0.4 * rnd(id, 'wo.dispatch')) * datediff('second', created_at, ws1)) AS BIGINT))
          WHEN type = 'repair' THEN least(ws1, plus_hours(created_at, lognorm(id, 'wo.dispatch', 0.2, 0.6)))
          ELSE greatest(created_at, plus_hours(ws1, -24 * (1 + 2 * rnd(id, 'wo.dispatch')))) END AS dispatch_draw
-  FROM wo_e
-)
-SELECT * EXCLUDE (ready1, ready2, ready3, ready4, late_p, duration_median, duration_sigma, travel_median,
-    arrive_offset1, arrive_offset2, arrive_offset3),
-  CASE WHEN cancel_draw AND cancel_at < ${HISTORY_END_TS} THEN 'cancelled'
-       WHEN NOT cancel_draw AND last_departure < ${HISTORY_END_TS} THEN 'completed' ELSE 'scheduled' END AS status
-FROM f`);
-    await sql.exec(`DROP TABLE wo_e`);
-    await sql.exec(`
-INSERT INTO work_orders BY NAME
-WITH c AS (
+  FROM v3
+), g AS (
+  SELECT *,
+    CASE WHEN cancel_draw AND cancel_at < ${HISTORY_END_TS} THEN 'cancelled'
+         WHEN NOT cancel_draw AND last_departure < ${HISTORY_END_TS} THEN 'completed' ELSE 'scheduled' END AS status
+  FROM f
+), c AS (
   SELECT *,
     CASE WHEN status = 'completed' THEN last_departure END AS completed_at,
     CAST(round(onsite_hours * 62, 2) AS DECIMAL(18,2)) AS labour_planned,
     CAST(round(parts_planned, 2) AS DECIMAL(18,2)) AS parts_rounded,
-    CAST(round(travel_total * 1.1, 2) AS DECIMAL(18,2)) AS travel_planned
-  FROM wo_plan
+    CAST(round(travel_total * 1.1, 2) AS DECIMAL(18,2)) AS travel_planned,
+    round(onsite_hours * 62, 2) AS labour_d, round(parts_planned, 2) AS parts_d,
+    dispatch_draw >= ${HISTORY_END_TS} OR (cancel_draw AND cancel_at < dispatch_draw) AS not_dispatched
+  FROM g
 )
-SELECT id, ticket_id, asset_id, technician_id, type, status, emergency, created_at,
-  CASE WHEN dispatch_draw >= ${HISTORY_END_TS} OR (cancel_draw AND cancel_at < dispatch_draw) THEN NULL ELSE dispatch_draw END AS dispatched_at,
-  CASE WHEN dispatch_draw >= ${HISTORY_END_TS} OR (cancel_draw AND cancel_at < dispatch_draw) THEN NULL
+SELECT id, ticket_id, asset_id, customer_id, technician_id, type, status, emergency, created_at,
+  CASE WHEN not_dispatched THEN NULL ELSE dispatch_draw END AS dispatched_at,
+  CASE WHEN not_dispatched THEN NULL
        ELSE rnd(id, 'wo.accept') < 0.93 - CASE WHEN emergency THEN 0.07 ELSE 0 END
          + ${lookup('region', { north: -0.03, south: 0.02, east: 0.0, west: 0.01, central: 0.01 }, 0)} END AS accepted,
   scheduled_start, completed_at,
@@ -269,13 +265,23 @@ SELECT id, ticket_id, asset_id, technician_id, type, status, emergency, created_
   CASE WHEN status = 'completed' THEN labour_planned ELSE 0 END AS labour_cost,
   CASE WHEN status = 'completed' THEN parts_rounded ELSE 0 END AS parts_cost,
   CASE WHEN status = 'completed' THEN travel_planned ELSE 0 END AS travel_cost,
-  CASE WHEN status = 'cancelled' THEN 0
-       WHEN type = 'repair' AND under_contract THEN labour_planned * 0.5 + parts_rounded * 1.25 + CASE WHEN emergency THEN 150 ELSE 0 END
-       WHEN type = 'repair' THEN (labour_planned + parts_rounded) * 1.6 + CASE WHEN emergency THEN 190 ELSE 95 END
-       WHEN type = 'install' THEN 450 + list_price * 0.025
+  -- In double precision, rounded to cents once (decimal products would need 128-bit arithmetic).
+  CAST(CASE WHEN status = 'cancelled' THEN 0
+       WHEN type = 'repair' AND under_contract THEN labour_d * 0.5 + parts_d * 1.25 + CASE WHEN emergency THEN 150 ELSE 0 END
+       WHEN type = 'repair' THEN (labour_d + parts_d) * 1.6 + CASE WHEN emergency THEN 190 ELSE 95 END
+       WHEN type = 'install' THEN 450 + CAST(list_price AS DOUBLE) * 0.025
        WHEN under_contract THEN 0
-       ELSE (labour_planned + parts_rounded) * 1.5 + 60 END AS revenue
+       ELSE (labour_d + parts_d) * 1.5 + 60 END AS DECIMAL(18,2)) AS revenue,
+  planned_visits, window_hours, ws1, ws2, ws3, arr1, arr2, arr3, dep1, dep2, dep3, trav1, trav2, trav3
 FROM c`);
+    await sql.exec(`DROP TABLE maintenance_pick`);
+    await sql.exec(`DROP TABLE tech_slot`);
+    await sql.exec(`DROP TABLE tech_count`);
+    await sql.exec(`DROP TABLE asset_info`);
+    await sql.exec(`
+INSERT INTO work_orders BY NAME
+SELECT * EXCLUDE (customer_id, planned_visits, window_hours, ws1, ws2, ws3, arr1, arr2, arr3, dep1, dep2, dep3, trav1, trav2, trav3)
+FROM wo_plan`);
   },
 };
 
@@ -287,7 +293,9 @@ export const visits: Step = {
     await sql.exec(`
 INSERT INTO visits BY NAME
 WITH e AS (
-  SELECT *, unnest(range(1, visit_count + 1)) AS visit_number FROM wo_plan WHERE visit_count > 0
+  SELECT id, technician_id, planned_visits, window_hours, type, ws1, ws2, ws3, arr1, arr2, arr3, dep1, dep2, dep3,
+    trav1, trav2, trav3, unnest(range(1, visit_count + 1)) AS visit_number
+  FROM wo_plan WHERE visit_count > 0
 ), v AS (
   SELECT id AS work_order_id, technician_id, visit_number, planned_visits, window_hours, type,
     ${pick('ws')} AS window_start, ${pick('arr')} AS arrive, ${pick('dep')} AS depart, ${pick('trav')} AS travel
@@ -322,8 +330,8 @@ export const tickets: Step = {
     await sql.exec(`
 INSERT INTO tickets BY NAME
 WITH t AS (
-  SELECT tb.*, w.status AS wo_status, w.last_departure AS wo_done, w.cancel_at AS wo_cancelled
-  FROM ticket_base tb LEFT JOIN wo_plan w ON w.ticket_id = tb.id
+  SELECT tb.*, w.status AS wo_status, w.closed_at AS wo_closed
+  FROM ticket_base tb LEFT JOIN (SELECT ticket_id, status, closed_at FROM wo_plan WHERE ticket_id IS NOT NULL) w ON w.ticket_id = tb.id
 ), r AS (
   SELECT *,
     plus_hours(opened_at, CASE channel WHEN 'phone' THEN lognorm(id, 'tk.respond', 4, 0.8) WHEN 'chat' THEN lognorm(id, 'tk.respond', 3, 0.8)
@@ -339,8 +347,8 @@ WITH t AS (
 ), s AS (
   SELECT *,
     CASE WHEN needs_visit THEN CASE wo_status
-           WHEN 'completed' THEN plus_hours(wo_done, lognorm(id, 'tk.after', 0.5, 0.6))
-           WHEN 'cancelled' THEN plus_hours(wo_cancelled, lognorm(id, 'tk.after', 2, 0.6)) END
+           WHEN 'completed' THEN plus_hours(wo_closed, lognorm(id, 'tk.after', 0.5, 0.6))
+           WHEN 'cancelled' THEN plus_hours(wo_closed, lognorm(id, 'tk.after', 2, 0.6)) END
          WHEN fcr THEN plus_hours(response_ts, lognorm(id, 'tk.fcr.minutes', 12, 0.6) / 60)
          ELSE greatest(plus_hours(opened_at, resolve_hours), plus_hours(response_ts, 0.1)) END AS resolve_ts
   FROM r

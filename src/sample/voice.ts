@@ -40,7 +40,7 @@ WITH tx AS (
   FROM rel r JOIN customers c ON c.id = r.customer_id
   WHERE r.answered_at >= c.created_at AND (c.churned_at IS NULL OR r.answered_at < c.churned_at)
 )
-SELECT row_number() OVER (ORDER BY answered_at, kind, src) AS id, customer_id, ticket_id, kind, answered_at,
+SELECT row_number() OVER (ORDER BY answered_at, ${lookup('kind', { relationship: 0, transactional: 1 })}, src) AS id, customer_id, ticket_id, kind, answered_at,
   CASE WHEN nps_asked THEN CAST(least(10, greatest(0, round(7.9 + 1.9 * z))) AS INTEGER) END AS nps_score,
   CASE WHEN csat_asked THEN CAST(least(5, greatest(1, round(4.0 + 0.8 * z))) AS INTEGER) END AS csat_score
 FROM a WHERE answered_at < ${HISTORY_END_TS}`);
