@@ -39,9 +39,9 @@ export function usageError(message: string, hint?: string): Diagnostic {
   return { severity: 'error', code: 'KPI0504', message, hint };
 }
 
-export function loadChecked(opts: CommonOptions, strict = true): CheckedProject {
+/** The checked project; any error is printed and stops the command (exit 1). */
+export function loadChecked(opts: CommonOptions): CheckedProject {
   const result = compileProject(resolve(opts.root));
-  if (strict) orExit(result.diagnostics, opts);
-  else report(result.diagnostics, opts);
+  orExit(result.diagnostics, opts);
   return result.value;
 }

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { buildPlan } from '../../plan/build.js';
 import { duckdb } from './duckdb.js';
 import { emitSql } from './emit.js';
+import { wrap } from '../wrap.js';
 
 export function sqlHeader(k: CheckedKpi, grain: string): string[] {
   const d = k.def;
@@ -17,20 +18,6 @@ export function sqlHeader(k: CheckedKpi, grain: string): string[] {
     'Range: every period of the data, or set it first:',
     "  SET VARIABLE kpi_from = DATE '2025-01-01'; SET VARIABLE kpi_to = DATE '2025-12-31';",
   ];
-}
-
-function wrap(text: string, width: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines;
 }
 
 /** The KPI's query at its default grain, runnable as it stands in the DuckDB CLI. */

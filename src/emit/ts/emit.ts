@@ -11,7 +11,8 @@ import { buildPlan, pathKey } from '../../plan/build.js';
 import type { AggregateSpec, DimensionPlan, IrExpr, QueryPlan, Scan } from '../../plan/ir.js';
 import { planReads } from '../../plan/reads.js';
 import { columnCode, exprCode, layout, type Code } from './code.js';
-import { camelCase, commentText, pascalCase, propertyAccess, propertyKey, tsString, wrap } from './names.js';
+import { camelCase, commentText, pascalCase, propertyAccess, propertyKey, tsString } from './names.js';
+import { wrap } from '../wrap.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/emit/ts, the templates stay in src/emit/ts/templates.
