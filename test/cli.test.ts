@@ -106,6 +106,41 @@ describe('kpi run', () => {
     expect(Math.abs(Number(line.split(',')[1]) - expected)).toBeLessThan(1e-12);
   });
 
+  it('--grain none gives one value over the range, equal to a hand-written query; --periods data drops empty periods', async () => {
+    const r = kpi(['run', 'first_time_fix_rate', 'service_revenue_ytd', '--grain', 'none', '--format', 'csv', '--db', db, '--from', '2024-02-10', '--to', '2024-11-20']);
+    expect(r.code, r.err).toBe(0);
+    const [header, line] = r.out.trim().split('\n');
+    expect(header).toBe('period,first_time_fix_rate,service_revenue_ytd');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+    const c = await inst.connect();
+    const ftfr = await c.runAndReadAll(`SELECT count(*) FILTER (WHERE status = 'completed' AND resolved_on_first_visit) / count(*) FILTER (WHERE status = 'completed') AS v
+      FROM work_orders WHERE completed_at >= TIMESTAMP '2024-02-10' AND completed_at < TIMESTAMP '2024-11-21'`);
+    // Year to date at the range's end: from 2024-01-01 (the year of the range's last instant) to 2024-11-21.
+    const ytd = await c.runAndReadAll(`SELECT sum(amount)::DOUBLE AS v FROM revenue WHERE kind IN ('service', 'recurring') AND booked_at >= DATE '2024-01-01' AND booked_at < DATE '2024-11-21'`);
+    const months = await c.runAndReadAll(`SELECT count(DISTINCT date_trunc('month', completed_at)) AS n FROM work_orders WHERE completed_at >= TIMESTAMP '2020-01-01' AND completed_at < TIMESTAMP '2030-01-01'`);
+    const expected = [Number(ftfr.getRowObjects()[0].v), Number(ytd.getRowObjects()[0].v)];
+    const withData = Number(months.getRowObjects()[0].n);
+    c.closeSync();
+    inst.closeSync();
+    const cells = line.split(',');
+    expect(cells[0]).toBe('2024-02-10');
+    expect(Math.abs(Number(cells[1]) - expected[0])).toBeLessThan(1e-12);
+    expect(Math.abs(Number(cells[2]) - expected[1]) / expected[1]).toBeLessThan(1e-9);
+    // Ten years of months asked for; only the months with completed work orders come back.
+    const data = kpi(['run', 'first_time_fix_rate', '--grain', 'month', '--periods', 'data', '--format', 'csv', '--db', db, '--from', '2020-01-01', '--to', '2029-12-31']);
+    expect(data.code, data.err).toBe(0);
+    expect(data.out.trim().split('\n')).toHaveLength(1 + withData);
+    const all = kpi(['run', 'first_time_fix_rate', '--grain', 'month', '--format', 'csv', '--db', db, '--from', '2020-01-01', '--to', '2029-12-31']);
+    expect(all.out.trim().split('\n')).toHaveLength(1 + 120);
+    const refused = kpi(['run', 'service_revenue_yoy_growth', '--grain', 'none', '--db', db]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('error[KPI0510]: service_revenue_yoy_growth reads a value of another period');
+    const bad = kpi(['run', 'first_time_fix_rate', '--periods', 'some', '--db', db]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("--periods must be 'all' or 'data'; 'some' is not");
+  });
+
   it('binds --where values and rejects a --where that names no column', () => {
     const ok = kpi(['run', 'open_tickets', '--grain', 'year', '--where', "priority = 'critical'", '--db', db, '--from', '2024-01-01', '--to', '2024-12-31', '--format', 'json']);
     expect(ok.code, ok.err).toBe(0);

@@ -11,6 +11,7 @@ import { costPerWorkOrder, costPerWorkOrderInfo } from './cost_per_work_order.js
 import { costToServe, costToServeInfo } from './cost_to_serve.js';
 import { csat, csatInfo } from './csat.js';
 import { customerChurnRate, customerChurnRateInfo } from './customer_churn_rate.js';
+import { customerChurnRateTtm, customerChurnRateTtmInfo } from './customer_churn_rate_ttm.js';
 import { customerLifetimeValue, customerLifetimeValueInfo } from './customer_lifetime_value.js';
 import { customersAtRiskRate, customersAtRiskRateInfo } from './customers_at_risk_rate.js';
 import { defectCostShare, defectCostShareInfo } from './defect_cost_share.js';
@@ -48,6 +49,8 @@ import { serviceAttachRate, serviceAttachRateInfo } from './service_attach_rate.
 import { serviceBacklogValue, serviceBacklogValueInfo } from './service_backlog_value.js';
 import { serviceGrossMargin, serviceGrossMarginInfo } from './service_gross_margin.js';
 import { serviceRevenueRatio, serviceRevenueRatioInfo } from './service_revenue_ratio.js';
+import { serviceRevenueYoyGrowth, serviceRevenueYoyGrowthInfo } from './service_revenue_yoy_growth.js';
+import { serviceRevenueYtd, serviceRevenueYtdInfo } from './service_revenue_ytd.js';
 import { slaComplianceRate, slaComplianceRateInfo } from './sla_compliance_rate.js';
 import { technicianUtilization, technicianUtilizationInfo } from './technician_utilization.js';
 import { ticketVolume, ticketVolumeInfo } from './ticket_volume.js';
@@ -65,6 +68,7 @@ export { costPerWorkOrder, costPerWorkOrderInfo, type CostPerWorkOrderDimension,
 export { costToServe, costToServeInfo, type CostToServeDimension, type CostToServeInput, type CostToServeResult } from './cost_to_serve.js';
 export { csat, csatInfo, type CsatDimension, type CsatInput, type CsatResult } from './csat.js';
 export { customerChurnRate, customerChurnRateInfo, type CustomerChurnRateDimension, type CustomerChurnRateInput, type CustomerChurnRateResult } from './customer_churn_rate.js';
+export { customerChurnRateTtm, customerChurnRateTtmInfo, type CustomerChurnRateTtmDimension, type CustomerChurnRateTtmInput, type CustomerChurnRateTtmResult } from './customer_churn_rate_ttm.js';
 export { customerLifetimeValue, customerLifetimeValueInfo, type CustomerLifetimeValueDimension, type CustomerLifetimeValueInput, type CustomerLifetimeValueResult } from './customer_lifetime_value.js';
 export { customersAtRiskRate, customersAtRiskRateInfo, type CustomersAtRiskRateDimension, type CustomersAtRiskRateInput, type CustomersAtRiskRateResult } from './customers_at_risk_rate.js';
 export { defectCostShare, defectCostShareInfo, type DefectCostShareDimension, type DefectCostShareInput, type DefectCostShareResult } from './defect_cost_share.js';
@@ -102,6 +106,8 @@ export { serviceAttachRate, serviceAttachRateInfo, type ServiceAttachRateDimensi
 export { serviceBacklogValue, serviceBacklogValueInfo, type ServiceBacklogValueDimension, type ServiceBacklogValueInput, type ServiceBacklogValueResult } from './service_backlog_value.js';
 export { serviceGrossMargin, serviceGrossMarginInfo, type ServiceGrossMarginDimension, type ServiceGrossMarginInput, type ServiceGrossMarginResult } from './service_gross_margin.js';
 export { serviceRevenueRatio, serviceRevenueRatioInfo, type ServiceRevenueRatioDimension, type ServiceRevenueRatioInput, type ServiceRevenueRatioResult } from './service_revenue_ratio.js';
+export { serviceRevenueYoyGrowth, serviceRevenueYoyGrowthInfo, type ServiceRevenueYoyGrowthDimension, type ServiceRevenueYoyGrowthInput, type ServiceRevenueYoyGrowthResult } from './service_revenue_yoy_growth.js';
+export { serviceRevenueYtd, serviceRevenueYtdInfo, type ServiceRevenueYtdDimension, type ServiceRevenueYtdInput, type ServiceRevenueYtdResult } from './service_revenue_ytd.js';
 export { slaComplianceRate, slaComplianceRateInfo, type SlaComplianceRateDimension, type SlaComplianceRateInput, type SlaComplianceRateResult } from './sla_compliance_rate.js';
 export { technicianUtilization, technicianUtilizationInfo, type TechnicianUtilizationDimension, type TechnicianUtilizationInput, type TechnicianUtilizationResult } from './technician_utilization.js';
 export { ticketVolume, ticketVolumeInfo, type TicketVolumeDimension, type TicketVolumeInput, type TicketVolumeResult } from './ticket_volume.js';
@@ -119,6 +125,7 @@ export const kpis = {
   cost_to_serve: { ...costToServeInfo, calculate: costToServe },
   csat: { ...csatInfo, calculate: csat },
   customer_churn_rate: { ...customerChurnRateInfo, calculate: customerChurnRate },
+  customer_churn_rate_ttm: { ...customerChurnRateTtmInfo, calculate: customerChurnRateTtm },
   customer_lifetime_value: { ...customerLifetimeValueInfo, calculate: customerLifetimeValue },
   customers_at_risk_rate: { ...customersAtRiskRateInfo, calculate: customersAtRiskRate },
   defect_cost_share: { ...defectCostShareInfo, calculate: defectCostShare },
@@ -156,6 +163,8 @@ export const kpis = {
   service_backlog_value: { ...serviceBacklogValueInfo, calculate: serviceBacklogValue },
   service_gross_margin: { ...serviceGrossMarginInfo, calculate: serviceGrossMargin },
   service_revenue_ratio: { ...serviceRevenueRatioInfo, calculate: serviceRevenueRatio },
+  service_revenue_yoy_growth: { ...serviceRevenueYoyGrowthInfo, calculate: serviceRevenueYoyGrowth },
+  service_revenue_ytd: { ...serviceRevenueYtdInfo, calculate: serviceRevenueYtd },
   sla_compliance_rate: { ...slaComplianceRateInfo, calculate: slaComplianceRate },
   technician_utilization: { ...technicianUtilizationInfo, calculate: technicianUtilization },
   ticket_volume: { ...ticketVolumeInfo, calculate: ticketVolume },
