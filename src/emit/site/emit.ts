@@ -69,7 +69,8 @@ function load(): { templates: Templates; assets: Assets } {
   const read = (name: string) => readFileSync(join(dir, name), 'utf8');
   // Our own instance: no helpers or partials leak in from other users of Handlebars.
   const hb = Handlebars.create();
-  for (const name of ['layout', 'trend', 'words', 'links', 'table']) hb.registerPartial(name, read(`${name}.hbs`));
+  // A partial's last line break would print as a space where it is used inside a sentence.
+  for (const name of ['layout', 'trend', 'words', 'links', 'table']) hb.registerPartial(name, read(`${name}.hbs`).replace(/\n$/, ''));
   // strict: a misspelt field is an error, not an empty string. Escaping stays on (the default).
   const compile = <T>(name: string) => hb.compile<T>(read(name), { strict: true });
   cached = {
