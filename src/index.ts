@@ -16,6 +16,8 @@ export { duckdb } from './emit/sql/duckdb.js';
 export { renderOutputs, writeOutputs, staleFiles } from './emit/outputs.js';
 export { openDatabase, checkData, runQuery } from './run/duckdb.js';
 export { formatRows } from './run/format.js';
+export { renderSite, type SiteData } from './emit/site/emit.js';
+export { recentValues } from './run/recent.js';
 
 /** Load and check a project folder (`kpis/`, `schemas/sources/`). */
 export function compileProject(root: string): Result<CheckedProject> & { ok: boolean } {

@@ -10,6 +10,7 @@ import { registerDiff } from './diff.js';
 import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerSample } from './sample.js';
+import { registerSite } from './site.js';
 import { registerSql } from './sql.js';
 import { registerStart } from './start.js';
 import { registerTest } from './test.js';
@@ -19,7 +20,7 @@ const program = new Command('kpi')
   .exitOverride()
   .showSuggestionAfterError(true)
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'error[KPI0504]:')) });
-for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff]) register(program);
+for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff, registerSite]) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

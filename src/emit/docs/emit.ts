@@ -10,20 +10,7 @@ import type { CheckedKpi, CheckedProject } from '../../check/check.js';
 import { kpiSqlFile } from '../sql/kpi-file.js';
 import { explain, namesFor, type Piece } from './explain.js';
 import { cell, code, codeBlock, fragment, generated, inline, join as joinMd, link, table, text, yamlString, type Md } from './markdown.js';
-
-const TIERS = [
-  { id: 'strategic', title: 'Strategic', who: 'Owned by executives: profitability, growth and retention.' },
-  { id: 'tactical', title: 'Tactical', who: 'Owned by service managers: reliability and customer experience.' },
-  { id: 'operational', title: 'Operational', who: 'Owned by dispatchers and technicians: daily execution.' },
-  { id: 'emerging', title: 'Emerging', who: 'AI and predictive readiness: tracked in parallel, not as operational goals.' },
-] as const;
-
-const ROLES = [
-  { id: 'exec', title: 'Executive' },
-  { id: 'manager', title: 'Service manager' },
-  { id: 'dispatcher', title: 'Dispatcher' },
-  { id: 'technician', title: 'Technician' },
-] as const;
+import { benchmarkText, compare, firstSentence, fixtureColumns, fixtureDimensions, fixtureSettings, fixtureText, formulaLine, fullName, idOf, oneLine, periodsText, ROLES, targetText, tierRank, TIERS, topicOf, unique, unitText } from './content.js';
 
 /** Paths relative to `generated/`: `docs/<id>.md` per KPI and `docs/index.md`, sorted by path. */
 export function renderDocsOutputs(project: CheckedProject): Map<string, string> {
@@ -121,7 +108,7 @@ function kpiPage(k: CheckedKpi, all: CheckedKpi[], ids: Set<string>, project: Ch
       description: yamlString(oneLine(d.question)),
       tags: tags.map(yamlString),
     },
-    title: inline(d.short ? `${d.name} (${d.short})` : d.name),
+    title: inline(fullName(k)),
     question: inline(d.question),
     description: text(d.description),
     facts: facts(k),
@@ -149,27 +136,26 @@ function facts(k: CheckedKpi): { label: Md; value: Md }[] {
     ...f('Unit', inline(`${unitText(k)}, ${d.better} is better`)),
     ...f('Target', d.target ? inline(targetText(k, d.target)) : null),
     ...f('Benchmark', d.benchmark ? text(benchmarkText(k, d.benchmark)) : null),
-    ...f('Periods', inline(`${d.time ? `by ${d.time.value.table}.${d.time.value.column}, ` : ''}${d.grain} by default`)),
+    ...f('Periods', inline(periodsText(k))),
     ...f('Dimensions', d.dimensions.length ? joinMd(d.dimensions.map((x) => code(x.value)), ', ') : null),
     ...f('Tags', d.tags.length ? inline(d.tags.join(', ')) : null),
   ];
 }
 
 function example(t: CheckedKpi['def']['tests'][number], number: number): Example {
-  const settings = [`grain ${t.grain}`, ...(t.from || t.to ? [`from ${t.from ?? 'the first period of the data'} to ${t.to ?? 'the last'}`] : []), ...(t.by.length ? [`by ${t.by.join(', ')}`] : [])];
   // The tables in the order the fixture gives them (dimension tables often come first).
   const given = Object.keys(t.given).map((table) => ({ table: code(table), rows: rowsTable(t.given[table]) }));
-  const dims = unique([...t.by, ...t.expect.flatMap((e) => Object.keys(e.dims))]);
+  const dims = fixtureDimensions(t);
   const expect = table(
     [generated('period'), ...dims.map((x) => cell(x)), generated('value')],
     t.expect.map((e) => [cell(e.period), ...dims.map((x) => fixtureCell(e.dims[x])), fixtureCell(e.value)]),
   );
-  return { number, name: inline(t.name), settings: inline(settings.join('; ')), given, expect };
+  return { number, name: inline(t.name), settings: inline(fixtureSettings(t)), given, expect };
 }
 
 /** The rows of a table as given: one column per field, in the order they first appear. */
 function rowsTable(rows: Record<string, unknown>[]): Md {
-  const columns = unique(rows.flatMap((r) => Object.keys(r)));
+  const columns = fixtureColumns(rows);
   if (columns.length === 0) return generated('(no rows)');
   return table(
     columns.map((c) => cell(c)),
@@ -178,11 +164,8 @@ function rowsTable(rows: Record<string, unknown>[]): Md {
 }
 
 function fixtureCell(v: unknown): Md {
-  if (v === null) return generated('null');
-  if (v === undefined) return generated('');
-  if (v instanceof Date) return cell(v.toISOString());
-  if (typeof v === 'object') return cell(JSON.stringify(v));
-  return cell(String(v));
+  const t = fixtureText(v);
+  return t.generated ? generated(t.text) : cell(t.text);
 }
 
 /** The same text as `generated/sql/<id>.sql`: the plan and the SQL emitter called as `kpi compile` calls them. */
@@ -225,7 +208,6 @@ interface IndexRow {
 }
 
 function indexPage(kpis: CheckedKpi[]): IndexPage {
-  const tierRank = (k: CheckedKpi) => TIERS.findIndex((t) => t.id === k.def.tier);
   const tiers = TIERS.map((t) => ({
     title: generated(t.title),
     who: generated(t.who),
@@ -250,106 +232,10 @@ function indexRow(k: CheckedKpi): IndexRow {
   return {
     topic: cell(topicOf(k)),
     question: cell(d.question),
-    kpi: link(d.short ? `${d.name} (${d.short})` : d.name, `${idOf(k)}.md`),
+    kpi: link(fullName(k), `${idOf(k)}.md`),
     calculation: code(formulaLine(d.formula.text), true),
     benchmark: d.benchmark ? cell(benchmarkText(k, d.benchmark)) : generated(''),
     comments: d.pitfalls ? cell(firstSentence(d.pitfalls)) : generated(''),
   };
 }
 
-/** The KPI's first tag names its topic (`field-service`, `revenue`); the catalog reads better grouped by it. */
-function topicOf(k: CheckedKpi): string {
-  return k.def.tags[0] ?? '';
-}
-
-// ---- words for values ----
-
-function unitText(k: CheckedKpi): string {
-  const d = k.def;
-  if (d.unitLabel) return `${d.unit.value} (${d.unitLabel})`;
-  if (d.unit.value === 'currency' && d.currency) return `currency (${d.currency})`;
-  return d.unit.value;
-}
-
-function targetText(k: CheckedKpi, t: { good: number; warn: number }): string {
-  const v = (n: number) => formatNumber(k, n);
-  return k.def.better === 'higher'
-    ? `good at ${v(t.good)} or more; warning from ${v(t.warn)} up to ${v(t.good)}; bad below ${v(t.warn)}`
-    : `good at ${v(t.good)} or less; warning above ${v(t.good)} up to ${v(t.warn)}; bad above ${v(t.warn)}`;
-}
-
-function benchmarkText(k: CheckedKpi, b: { value: number | null; text: string | null }): string {
-  return [b.value !== null ? formatNumber(k, b.value) : null, b.text].filter((x): x is string => !!x).join(' — ');
-}
-
-/** A value in the KPI's unit, exact (targets are read as written), grouped by thousands. */
-function formatNumber(k: CheckedKpi, n: number): string {
-  const d = k.def;
-  const exact = (x: number) => {
-    const s = String(Number(x.toPrecision(12)));
-    if (/e/i.test(s)) return s;
-    const [int, frac] = s.split('.');
-    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return frac ? `${grouped}.${frac}` : grouped;
-  };
-  switch (d.unit.value) {
-    case 'percent':
-      return `${exact(n * 100)}%`;
-    case 'currency':
-      return d.currency ? `${exact(n)} ${d.currency}` : exact(n);
-    case 'hours':
-    case 'minutes':
-    case 'days':
-      return `${exact(n)} ${d.unitLabel ?? d.unit.value}`;
-    case 'ratio':
-    case 'count':
-    case 'score':
-      return d.unitLabel ? `${exact(n)} ${d.unitLabel}` : exact(n);
-    default: {
-      const never: never = d.unit.value;
-      return never;
-    }
-  }
-}
-
-// ---- small text helpers ----
-
-/** A formula on one line, for a table cell: comments (`--` to the end of the line) dropped, spaces collapsed. */
-function formulaLine(formula: string): string {
-  let out = '';
-  let quoted = false;
-  for (let i = 0; i < formula.length; i++) {
-    const c = formula[i];
-    if (c === "'") quoted = !quoted;
-    if (!quoted && c === '-' && formula[i + 1] === '-') {
-      while (i < formula.length && formula[i] !== '\n' && formula[i] !== '\r') i++;
-      out += ' ';
-      continue;
-    }
-    out += c;
-  }
-  return oneLine(out);
-}
-
-function firstSentence(s: string): string {
-  const flat = oneLine(s);
-  const m = /^(.+?[.!?])\s+(?=[A-Z])/.exec(flat);
-  return m ? m[1] : flat;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
-
-function idOf(k: CheckedKpi): string {
-  return k.def.id.value;
-}
-
-/** Code-point order, the same on every machine and locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
