@@ -13,8 +13,12 @@ export { checkProject } from './check/check.js';
 export { planQuery, type QueryRequest } from './plan/query.js';
 export { emitSql, type SqlQuery } from './emit/sql/emit.js';
 export { duckdb } from './emit/sql/duckdb.js';
+export { postgres } from './emit/sql/postgres.js';
+export type { Dialect } from './emit/sql/dialect.js';
 export { renderOutputs, writeOutputs, staleFiles } from './emit/outputs.js';
 export { openDatabase, checkData, runQuery } from './run/duckdb.js';
+export { openEngine, type Engine, type EngineTarget } from './run/engine.js';
+export { openPostgres } from './run/postgres.js';
 export { formatRows } from './run/format.js';
 
 /** Load and check a project folder (`kpis/`, `schemas/sources/`). */

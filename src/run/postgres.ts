@@ -34,7 +34,7 @@ export function checkUrl(url: string, option = '--url'): Diagnostic | null {
 
 /**
  * Opens a session in UTC (as the DuckDB runner does; timestamps with time zone are then read as UTC
- * wall-clock times), with ISO dates and doubles printed exactly.
+ * wall-clock times), with ISO dates, doubles printed exactly, and no JIT compilation.
  */
 export async function connect(url: string): Promise<{ client: pg.Client | null; diagnostics: Diagnostic[] }> {
   const client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 15_000, application_name: 'kpi' });
@@ -43,6 +43,9 @@ export async function connect(url: string): Promise<{ client: pg.Client | null; 
   try {
     await client.connect();
     await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3");
+    // The planner overestimates the period grid by orders of magnitude, and JIT then compiles for
+    // a second a query that runs in milliseconds (docs/decisions.md). Engines without it ignore this.
+    await client.query('SET jit = off').catch(() => undefined);
     return { client, diagnostics: [] };
   } catch (e) {
     await client.end().catch(() => undefined);
