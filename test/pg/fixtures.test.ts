@@ -75,6 +75,20 @@ describe('the catalog fixtures on PostgreSQL', () => {
     expect(onPostgres.flatMap((r) => r.rows ?? []).filter((r) => typeof Object.values(r).at(-1) === 'number').length).toBeGreaterThan(200);
   });
 
+  it('pass the hand-computed fixtures of the constructs project (test/projects/constructs) too', async () => {
+    const constructs = compileProject(join(ROOT, 'test', 'projects', 'constructs'));
+    expect(constructs.diagnostics).toEqual([]);
+    const opened = await openPostgresScratch(db.url);
+    try {
+      const results = await runFixtures(constructs.value, undefined, opened.engine!);
+      expect(results.length).toBe(constructs.value.kpis.reduce((n, k) => n + k.def.tests.length, 0));
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.filter((r) => !r.passed).map((r) => [r.kpi, r.fixture, r.failures, r.diagnostics.map((d) => d.message)])).toEqual([]);
+    } finally {
+      await opened.engine!.close();
+    }
+  });
+
   it('kpi test --url reports each fixture on each backend', () => {
     const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [BIN, 'test', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
     const ok = run(['first_time_fix_rate', 'open_tickets', '--url', db.url]);
