@@ -198,7 +198,7 @@ describe('kpi test', () => {
   it('passes on the catalog and fails, naming the row, on a wrong expectation', () => {
     const ok = kpi(['test']);
     expect(ok.code, ok.out + ok.err).toBe(0);
-    expect(ok.out).toMatch(/fixtures: (\d+) passed, 0 failed/);
+    expect(ok.out).toMatch(/fixtures on duckdb: (\d+) passed, 0 failed/);
     const file = join(work, 'kpis', 'tactical', 'open_tickets.yaml');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace(/(given:\n\s+tickets:\n)/, '$1        - { id: 999, opened_atx: 2025-01-01 }\n'));

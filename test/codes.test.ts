@@ -28,6 +28,9 @@ const ELSEWHERE: Record<string, { by: string; why: string }> = {
   KPI0507: { by: 'cli', why: '--by names a dimension the KPI does not declare' },
   KPI0509: { by: 'cli', why: 'kpi sample failed' },
   KPI0510: { by: 'cli', why: 'previous/start_of asked for with --grain none (kpi run)' },
+  KPI0520: { by: 'test/pg/sample.test.ts', why: 'PostgreSQL cannot be reached (--url)' },
+  KPI0521: { by: 'test/pg/sample.test.ts', why: 'PostgreSQL refused a query (kpi run --url)' },
+  KPI0522: { by: 'test/pg/sample.test.ts', why: 'kpi sample --url could not load the tables' },
   KPI0601: { by: 'cli', why: 'a KPI fixture fails (kpi test)' },
 };
 

@@ -22,6 +22,7 @@ describe('generated/', () => {
     const b = renderOutputs(project.value).outputs;
     expect([...a.entries()]).toEqual([...b.entries()]);
     expect([...a.keys()].filter((p) => p.startsWith('sql/'))).toHaveLength(project.value.kpis.length);
+    expect([...a.keys()].filter((p) => p.startsWith('sql-postgres/'))).toHaveLength(project.value.kpis.length);
     expect([...a.keys()].filter((p) => p.startsWith('docs/'))).toHaveLength(project.value.kpis.length + 1);
     expect(a.size).toBeGreaterThanOrEqual(13);
   });

@@ -16,7 +16,7 @@ import { registerStart } from './start.js';
 import { registerTest } from './test.js';
 
 const program = new Command('kpi')
-  .description('KPI definition compiler: checks KPI files and compiles them to SQL, and runs them on DuckDB')
+  .description('KPI definition compiler: checks KPI files and compiles them to SQL, and runs them on DuckDB or PostgreSQL')
   .exitOverride()
   .showSuggestionAfterError(true)
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'error[KPI0504]:')) });

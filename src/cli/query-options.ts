@@ -1,4 +1,4 @@
-// Options shared by `kpi run` and `kpi sql`, validated into a query request.
+// Options shared by `kpi run` and `kpi sql`, validated into a query request and where it runs.
 
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
@@ -6,7 +6,12 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { GRAINS } from '../load/types.js';
 import type { QueryGrain } from '../plan/ir.js';
 import type { QueryRequest } from '../plan/query.js';
+import type { Dialect } from '../emit/sql/dialect.js';
+import { duckdb } from '../emit/sql/duckdb.js';
+import { postgres } from '../emit/sql/postgres.js';
 import type { DataLocation } from '../run/duckdb.js';
+import type { EngineName, EngineTarget } from '../run/engine.js';
+import { checkUrl } from '../run/postgres.js';
 import { usageError, type CommonOptions } from './common.js';
 
 export interface QueryOptions extends CommonOptions {
@@ -18,7 +23,16 @@ export interface QueryOptions extends CommonOptions {
   where?: string;
   db?: string;
   data?: string;
+  dialect?: EngineName;
+  url?: string;
 }
+
+export const DIALECTS: Record<EngineName, Dialect> = { duckdb, postgres };
+
+export const dialectOption = () => new Option('--dialect <dialect>', 'the SQL dialect: duckdb, or postgres (default: postgres when --url is given, else duckdb)').choices(Object.keys(DIALECTS));
+
+/** The PostgreSQL URL of --url, else of the environment variable KPI_PG_URL. */
+export const urlOption = () => new Option('--url <url>', 'a PostgreSQL database, postgres://user@host:port/database (default: $KPI_PG_URL with --dialect postgres)');
 
 export function addQueryOptions(cmd: Command): Command {
   return cmd
@@ -33,7 +47,15 @@ export function addQueryOptions(cmd: Command): Command {
 const QUERY_GRAINS = [...GRAINS, 'none'] as const;
 
 export function addDataOptions(cmd: Command): Command {
-  return cmd.option('--db <file>', 'a DuckDB database file (default: data/sample.duckdb)').option('--data <folder>', 'a folder of Parquet or CSV files named after the tables');
+  return cmd
+    .option('--db <file>', 'a DuckDB database file (default: data/sample.duckdb)')
+    .option('--data <folder>', 'a folder of Parquet or CSV files named after the tables')
+    .addOption(urlOption());
+}
+
+/** The dialect a command writes: --dialect, else postgres when a URL is given. */
+export function dialectOf(opts: { dialect?: EngineName; url?: string }): EngineName {
+  return opts.dialect ?? (opts.url ? 'postgres' : 'duckdb');
 }
 
 function validDate(s: string): boolean {
@@ -65,4 +87,19 @@ export function dataLocation(opts: QueryOptions): { location: DataLocation; labe
   if (opts.data) return { location: { kind: 'folder', path: resolve(opts.data) }, label: opts.data, diagnostics: [] };
   const path = opts.db ? resolve(opts.db) : join(resolve(opts.root), DEFAULT_DB);
   return { location: { kind: 'db', path }, label: opts.db ?? DEFAULT_DB, diagnostics: [] };
+}
+
+/** Where `kpi run` computes: --db/--data on DuckDB, or --url (or $KPI_PG_URL) on PostgreSQL. */
+export function engineTarget(opts: QueryOptions): { target: EngineTarget | null; diagnostics: Diagnostic[] } {
+  const dialect = dialectOf(opts);
+  if (dialect === 'duckdb') {
+    if (opts.url) return { target: null, diagnostics: [usageError('--url names a PostgreSQL database, and --dialect is duckdb', 'leave out --dialect duckdb, or give DuckDB data with --db or --data')] };
+    const where = dataLocation(opts);
+    return { target: { engine: 'duckdb', location: where.location, label: where.label }, diagnostics: where.diagnostics };
+  }
+  if (opts.db || opts.data) return { target: null, diagnostics: [usageError(`${opts.db ? '--db' : '--data'} is DuckDB data, and --dialect is postgres`, 'PostgreSQL reads the database of --url')] };
+  const url = opts.url ?? process.env.KPI_PG_URL;
+  if (!url) return { target: null, diagnostics: [usageError('--dialect postgres needs a database: give --url postgres://user@host:port/database, or set KPI_PG_URL')] };
+  const bad = checkUrl(url);
+  return bad ? { target: null, diagnostics: [bad] } : { target: { engine: 'postgres', url }, diagnostics: [] };
 }

@@ -6,7 +6,9 @@ import type { CheckedProject } from '../check/check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDocsOutputs } from './docs/emit.js';
 import { renderTsOutputs } from './ts/emit.js';
+import { duckdb } from './sql/duckdb.js';
 import { kpiSqlFile } from './sql/kpi-file.js';
+import { postgres } from './sql/postgres.js';
 
 export type Outputs = Map<string, string>;
 
@@ -14,9 +16,12 @@ export function renderOutputs(project: CheckedProject): { outputs: Outputs; diag
   const outputs: Outputs = new Map();
   const diagnostics: Diagnostic[] = [];
   for (const k of project.kpis) {
-    const file = kpiSqlFile(k, project);
+    const file = kpiSqlFile(k, project, duckdb);
     diagnostics.push(...file.diagnostics);
     if (file.sql !== null) outputs.set(`sql/${k.def.id.value}.sql`, file.sql);
+    // Planning does not depend on the dialect: its diagnostics were taken above.
+    const pgFile = kpiSqlFile(k, project, postgres);
+    if (pgFile.sql !== null) outputs.set(`sql-postgres/${k.def.id.value}.sql`, pgFile.sql);
   }
   for (const [path, content] of renderDocsOutputs(project)) outputs.set(path, content);
   for (const [path, content] of renderTsOutputs(project)) outputs.set(path, content);

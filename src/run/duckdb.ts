@@ -5,11 +5,12 @@ import { DuckDBConnection, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { duckdb } from '../emit/sql/duckdb.js';
 import type { SqlQuery } from '../emit/sql/emit.js';
-import type { ColumnType, SourceDef } from '../load/types.js';
+import type { ColumnDef, ColumnType, SourceDef } from '../load/types.js';
+import { fixtureValue, type Cell, type Engine, type Row, type ScratchEngine } from './engine.js';
 
-export type Cell = string | number | boolean | null;
-export type Row = Record<string, Cell>;
+export type { Cell, Row } from './engine.js';
 
 export interface Database {
   connection: DuckDBConnection;
@@ -100,4 +101,49 @@ export async function runQuery(db: Database, query: SqlQuery): Promise<Row[]> {
   const reader = await db.connection.runAndReadAll(query.sql, values as never);
   const names = reader.columnNames();
   return reader.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, toCell(r[i])])));
+}
+
+/** The engine interface over an open DuckDB database; `label` names it in messages. */
+export function duckdbEngine(db: Database, label: string): Engine {
+  return {
+    name: 'duckdb',
+    dialect: duckdb,
+    label,
+    checkData: (needs, sources) => checkData(db, needs, sources, label),
+    runQuery: (query) => runQuery(db, query),
+    close: async () => db.close(),
+  };
+}
+
+const SCRATCH_TYPE: Record<ColumnDef['type'], string> = { integer: 'BIGINT', decimal: 'DOUBLE', boolean: 'BOOLEAN', string: 'VARCHAR', date: 'DATE', timestamp: 'TIMESTAMP' };
+
+/** An in-memory DuckDB database for fixtures. */
+export async function duckdbScratch(): Promise<ScratchEngine> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  const db: Database = {
+    connection,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  const created = new Set<string>();
+  return {
+    ...duckdbEngine(db, 'the fixture database'),
+    async loadTables(sources, given) {
+      for (const source of sources) {
+        if (created.has(source.table)) await connection.run(`DELETE FROM ${quote(source.table)}`);
+        else await connection.run(`CREATE TABLE ${quote(source.table)} (${source.columns.map((c) => `${quote(c.name)} ${SCRATCH_TYPE[c.type]}`).join(', ')})`);
+        created.add(source.table);
+        const rows = (given[source.table] ?? []).filter((r) => Object.keys(r).length > 0);
+        if (rows.length === 0) continue;
+        const cols = source.columns.map((c) => c.name).filter((c) => rows.some((r) => c in r));
+        const values: unknown[] = [];
+        const tuples = rows.map((r) => `(${cols.map((c) => (values.push(c in r ? fixtureValue(r[c]) : null), `$${values.length}`)).join(', ')})`);
+        await connection.run(`INSERT INTO ${quote(source.table)} (${cols.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`, values as never);
+      }
+    },
+  };
 }

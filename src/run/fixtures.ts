@@ -1,17 +1,19 @@
-// Runs the fixtures of KPI files (`tests:`) on DuckDB: the given rows in fresh tables, the KPI's
-// query at the fixture's grain and range, and every expected row compared to 1e-9 relative.
+// Runs the fixtures of KPI files (`tests:`) on an engine (DuckDB unless another is given): the
+// given rows in scratch tables, the KPI's query at the fixture's grain and range, and every
+// expected row compared to 1e-9 relative.
 
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { CheckedProject } from '../check/check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { duckdb } from '../emit/sql/duckdb.js';
 import { emitSql } from '../emit/sql/emit.js';
-import type { ColumnDef, Fixture, KpiDef } from '../load/types.js';
+import type { Fixture, KpiDef } from '../load/types.js';
 import { planQuery } from '../plan/query.js';
-import { quote, runQuery, type Cell, type Database, type Row } from './duckdb.js';
+import { duckdbScratch } from './duckdb.js';
+import type { Cell, EngineName, Row, ScratchEngine } from './engine.js';
 
 export interface FixtureResult {
+  /** The engine the fixture ran on. */
+  backend: EngineName;
   kpi: string;
   fixture: string;
   file: string;
@@ -19,20 +21,18 @@ export interface FixtureResult {
   /** What differs, one line each. */
   failures: string[];
   diagnostics: Diagnostic[];
+  /** What the query returned (null when it could not run). */
+  rows: Row[] | null;
 }
-
-const SQL_TYPE: Record<ColumnDef['type'], string> = { integer: 'BIGINT', decimal: 'DOUBLE', boolean: 'BOOLEAN', string: 'VARCHAR', date: 'DATE', timestamp: 'TIMESTAMP' };
 
 export function closeEnough(actual: number | null, expected: number | null): boolean {
   if (actual === null || expected === null) return actual === expected;
   return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
 }
 
-export async function runFixtures(project: CheckedProject, ids?: string[]): Promise<FixtureResult[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await connection.run("SET TimeZone = 'UTC'");
-  const db: Database = { connection, close: () => connection.closeSync() };
+/** Runs the fixtures on `engine` (left open), or on a fresh in-memory DuckDB database. */
+export async function runFixtures(project: CheckedProject, ids?: string[], engine?: ScratchEngine): Promise<FixtureResult[]> {
+  const db = engine ?? (await duckdbScratch());
   const results: FixtureResult[] = [];
   try {
     for (const k of project.kpis) {
@@ -40,14 +40,13 @@ export async function runFixtures(project: CheckedProject, ids?: string[]): Prom
       for (const f of k.def.tests) results.push(await runFixture(project, k.def, f, db));
     }
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    if (!engine) await db.close();
   }
   return results;
 }
 
-async function runFixture(project: CheckedProject, kpi: KpiDef, f: Fixture, db: Database): Promise<FixtureResult> {
-  const result: FixtureResult = { kpi: kpi.id.value, fixture: f.name, file: kpi.file, passed: false, failures: [], diagnostics: [] };
+async function runFixture(project: CheckedProject, kpi: KpiDef, f: Fixture, db: ScratchEngine): Promise<FixtureResult> {
+  const result: FixtureResult = { backend: db.name, kpi: kpi.id.value, fixture: f.name, file: kpi.file, passed: false, failures: [], diagnostics: [], rows: null };
   const fail = (message: string, hint?: string) => result.diagnostics.push({ severity: 'error', code: 'KPI0601', message: `fixture '${f.name}': ${message}`, file: kpi.file, span: f.span, hint });
   for (const [table, rows] of Object.entries(f.given)) {
     const source = project.catalog.tables.get(table);
@@ -64,33 +63,24 @@ async function runFixture(project: CheckedProject, kpi: KpiDef, f: Fixture, db: 
     result.diagnostics.push(...plan.diagnostics);
     return result;
   }
-  for (const source of project.sources) {
-    await db.connection.run(`DROP TABLE IF EXISTS ${quote(source.table)}`);
-    await db.connection.run(`CREATE TABLE ${quote(source.table)} (${source.columns.map((c) => `${quote(c.name)} ${SQL_TYPE[c.type]}`).join(', ')})`);
-    for (const row of f.given[source.table] ?? []) {
-      const cols = Object.keys(row);
-      if (cols.length === 0) continue;
-      const values = cols.map((c) => inputValue(row[c]));
-      await db.connection.run(`INSERT INTO ${quote(source.table)} (${cols.map(quote).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, values as never);
-    }
-  }
-  const query = emitSql(plan.value, { dialect: duckdb, mode: 'bound' }, { from: f.from, to: f.to });
-  let rows: Row[];
+  const query = emitSql(plan.value, { dialect: db.dialect, mode: 'bound' }, { from: f.from, to: f.to });
   try {
-    rows = await runQuery(db, query);
+    await db.loadTables(project.sources, f.given);
   } catch (e) {
-    fail(`the query failed: ${(e as Error).message}`);
+    fail(`its rows could not be loaded on ${db.name}: ${(e as Error).message}`, 'each value must fit its column\'s type in the schema');
     return result;
   }
+  let rows: Row[];
+  try {
+    rows = await db.runQuery(query);
+  } catch (e) {
+    fail(`the query failed on ${db.name}: ${(e as Error).message}`);
+    return result;
+  }
+  result.rows = rows;
   result.failures = compare(rows, f, kpi.id.value, plan.value.dimensions.map((d) => d.name));
   result.passed = result.failures.length === 0;
   return result;
-}
-
-function inputValue(v: unknown): unknown {
-  // YAML timestamps are strings here (the core schema); TIMESTAMP takes no zone suffix.
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return v.slice(0, -1).replace('T', ' ');
-  return v;
 }
 
 function key(period: string, dims: string[], row: Record<string, unknown>): string {

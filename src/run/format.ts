@@ -1,6 +1,6 @@
 // Results as a table for people, CSV for spreadsheets, JSON for programs.
 
-import type { Cell, Row } from './duckdb.js';
+import type { Cell, Row } from './engine.js';
 
 export type Format = 'table' | 'csv' | 'json';
 

@@ -1,16 +1,24 @@
 // What the SQL emitter asks of an engine. Nothing outside a dialect file writes engine-specific SQL.
+// docs/dialects.md describes each method with its DuckDB and PostgreSQL forms.
 
 import type { AggregateFn, Grain, ValueType } from '../../plan/ir.js';
 
 export interface Dialect {
   readonly name: string;
+  /** Where a generated file runs as it stands (for its header comment). */
+  readonly runsIn: string;
   quoteIdent(name: string): string;
   /** A literal value written into the SQL text (for generated files, which must run as they stand). */
   literal(value: number | string | boolean | null, type: ValueType): string;
-  /** A bound parameter in the SQL text; `index` is 1-based, `name` a stable name. */
-  param(name: string, index: number, type: ValueType): string;
-  /** A session variable with no value by default: how a generated file takes its range. */
+  /** A bound parameter in the SQL text; `index` is 1-based, `name` a stable name, `value` what it is bound to. */
+  param(name: string, index: number, type: ValueType, value: number | string | boolean | null): string;
+  /**
+   * A session variable with no value by default: how a generated file takes its range. `name` is
+   * snake_case (`kpi_from`); a dialect may spell it its own way.
+   */
   variable(name: string, type: 'date'): string;
+  /** The statements that set the range of a generated file, for its header comment. */
+  setVariables(values: { name: string; date: string }[]): string;
   /** The start of the period of `grain` that holds `expr`, as a timestamp. */
   truncate(grain: Grain, expr: string, type: 'date' | 'timestamp'): string;
   /** `expr` moved by `n` periods of `grain` (n may be negative). */
@@ -36,6 +44,11 @@ export interface Dialect {
   round(x: string, digits: string): string;
   /** The previous value of `expr` `n` rows back in a window. */
   lag(expr: string, n: number, partitionBy: string[], orderBy: string): string;
+  /**
+   * An ORDER BY key for output column `position` (1-based), named `column` (quoted), of `type`:
+   * strings sort by their bytes (code points), whatever the engine's collation.
+   */
+  orderKey(position: number, column: string, type: ValueType): string;
   /** NULLS LAST, as an ORDER BY suffix. */
   readonly nullsLast: string;
 }

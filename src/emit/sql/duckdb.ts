@@ -17,6 +17,7 @@ function numberText(n: number): string {
 
 export const duckdb: Dialect = {
   name: 'duckdb',
+  runsIn: 'the DuckDB CLI',
   quoteIdent: (name) => `"${name.replace(/"/g, '""')}"`,
   literal(value, type: ValueType) {
     if (value === null) return 'NULL';
@@ -40,6 +41,7 @@ export const duckdb: Dialect = {
     return p;
   },
   variable: (name) => `CAST(getvariable(${stringLiteral(name)}) AS DATE)`,
+  setVariables: (values) => values.map((v) => `SET VARIABLE ${v.name} = DATE ${stringLiteral(v.date)};`).join(' '),
   truncate: (grain, expr, type) => (type === 'date' ? `CAST(date_trunc('${grain}', ${expr}) AS TIMESTAMP)` : `date_trunc('${grain}', ${expr})`),
   addPeriods(grain, expr, n) {
     if (n === 0) return expr;
@@ -71,8 +73,11 @@ export const duckdb: Dialect = {
       case 'max':
         return `${fn}(${x})`;
       case 'median':
-      case 'percentile':
-        return `quantile_cont(${x}, ${fraction})`;
+      case 'percentile': {
+        // On a DECIMAL, quantile_cont rounds the interpolated value to the column's scale.
+        const real = filter === null ? `CAST(${arg} AS DOUBLE)` : `CASE WHEN ${filter} THEN CAST(${arg} AS DOUBLE) END`;
+        return `quantile_cont(${real}, ${fraction})`;
+      }
       case 'median_disc':
       case 'percentile_disc':
         return `quantile_disc(${x}, ${fraction})`;
@@ -85,5 +90,7 @@ export const duckdb: Dialect = {
   round: (x, digits) => `round(${x}, ${digits})`,
   lag: (expr, n, partitionBy, orderBy) =>
     `lag(${expr}, ${n}) OVER (${partitionBy.length ? `PARTITION BY ${partitionBy.join(', ')} ` : ''}ORDER BY ${orderBy})`,
+  // DuckDB compares strings by their bytes unless told otherwise.
+  orderKey: (position) => String(position),
   nullsLast: 'NULLS LAST',
 };

@@ -49,7 +49,7 @@ class Writer {
     if (this.mode === 'file' || value === null) return this.d.literal(value, type);
     const pname = name ?? `p${++this.literals}`;
     this.params.push({ name: pname, value, type });
-    return this.d.param(pname, this.params.length, type);
+    return this.d.param(pname, this.params.length, type, value);
   }
 }
 
@@ -64,7 +64,7 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
   const rangeParam = (name: 'from' | 'to', value: string | null) => {
     if (options.mode === 'file') return d.variable(`kpi_${name}`, 'date');
     w.params.push({ name, value, type: 'date' });
-    return d.param(name, w.params.length, 'date');
+    return d.param(name, w.params.length, 'date', value);
   };
   ctes.push(['params', `SELECT\n  ${rangeParam('from', range.from)} AS from_date,\n  ${rangeParam('to', range.to)} AS to_date`]);
 
@@ -130,7 +130,7 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
   ctes.push(['results', ['SELECT', indent([`g.period`, ...dims.map((x) => `g.${x}`), ...outputs, ...hasData].join(',\n')), `FROM ${grid}`, ...joins].join('\n')]);
 
   const columns = ['period', ...plan.dimensions.map((x) => x.name), ...plan.outputs.map((o) => o.id)];
-  const orderBy = columns.slice(0, 1 + dims.length).map((_, i) => (i === 0 ? '1' : `${i + 1} ${d.nullsLast}`));
+  const orderBy = ['1', ...plan.dimensions.map((dim, i) => `${d.orderKey(i + 2, q(dim.name), dim.type)} ${d.nullsLast}`)];
   const final = [
     'SELECT',
     indent([`${d.asDate('period')} AS period`, ...dims, ...plan.outputs.map((o) => q(o.id))].join(',\n')),
