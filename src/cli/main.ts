@@ -7,6 +7,7 @@ import { registerCheck } from './check.js';
 import { Exit } from './common.js';
 import { registerCompile } from './compile.js';
 import { registerDiff } from './diff.js';
+import { registerImport } from './import.js';
 import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerSample } from './sample.js';
@@ -19,7 +20,7 @@ const program = new Command('kpi')
   .exitOverride()
   .showSuggestionAfterError(true)
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'error[KPI0504]:')) });
-for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff]) register(program);
+for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff, registerImport]) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {
