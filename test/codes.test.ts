@@ -16,6 +16,9 @@ const CASES = join(ROOT, 'test', 'cases');
  */
 const ELSEWHERE: Record<string, { by: string; why: string }> = {
   KPI0219: { by: 'test/lang/never-throws.test.ts', why: 'internal parser failure; unreachable, so only its absence is tested' },
+  KPI0230: { by: 'test/lang/diagnostics.test.ts', why: 'a bad interval literal (parser)' },
+  KPI0231: { by: 'test/lang/diagnostics.test.ts', why: "'over' without a window (parser)" },
+  KPI0232: { by: 'test/lang/diagnostics.test.ts', why: "'per' in the wrong place (parser)" },
   KPI0501: { by: 'cli', why: 'the database lacks a table the query reads (kpi run)' },
   KPI0502: { by: 'cli', why: 'the database table lacks a column the query reads (kpi run)' },
   KPI0503: { by: 'cli', why: 'a database column has another type than the schema says (kpi run)' },
@@ -24,6 +27,7 @@ const ELSEWHERE: Record<string, { by: string; why: string }> = {
   KPI0506: { by: 'cli', why: 'the --db file or --data folder does not exist' },
   KPI0507: { by: 'cli', why: '--by names a dimension the KPI does not declare' },
   KPI0509: { by: 'cli', why: 'kpi sample failed' },
+  KPI0510: { by: 'cli', why: 'previous/start_of asked for with --grain none (kpi run)' },
   KPI0601: { by: 'cli', why: 'a KPI fixture fails (kpi test)' },
 };
 

@@ -69,7 +69,7 @@ export const arpuInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function arpu(rows: ArpuInput, options: rt.Options<ArpuDimension>): ArpuResult[] {
-  const q = rt.query(options, { grain: 'month', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'month', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: revenue, rows by booked_at.
   const s1 = rt.scan(q, rows.revenue, {

@@ -69,7 +69,7 @@ export const closedOpenedRatioInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function closedOpenedRatio(rows: ClosedOpenedRatioInput, options: rt.Options<ClosedOpenedRatioDimension>): ClosedOpenedRatioResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['priority', 'category', 'channel', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['priority', 'category', 'channel', 'region', 'segment'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: tickets, rows by closed_at.
   const s1 = rt.scan(q, rows.tickets, {

@@ -75,7 +75,7 @@ export const cogsInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function cogs(rows: CogsInput, options: rt.Options<CogsDimension>): CogsResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: work_orders, rows by completed_at.

@@ -70,7 +70,7 @@ export const contractRenewalRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function contractRenewalRate(rows: ContractRenewalRateInput, options: rt.Options<ContractRenewalRateDimension>): ContractRenewalRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel', 'product_line'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel', 'product_line'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: contracts, rows by renewal_due_at.

@@ -73,7 +73,7 @@ export const costPerWorkOrderInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function costPerWorkOrder(rows: CostPerWorkOrderInput, options: rt.Options<CostPerWorkOrderDimension>): CostPerWorkOrderResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['type', 'region', 'product_line', 'technician_id', 'emergency'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['type', 'region', 'product_line', 'technician_id', 'emergency'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   // s1: work_orders, rows by completed_at.

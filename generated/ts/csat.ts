@@ -85,7 +85,7 @@ export const csatInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function csat(rows: CsatInput, options: rt.Options<CsatDimension>): CsatResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'customers.channel', 'kind', 'priority', 'category', 'tickets.channel', 'product_line'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'customers.channel', 'kind', 'priority', 'category', 'tickets.channel', 'product_line'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   const ticketsById = rt.index(rows.tickets, (r) => r.id);

@@ -66,7 +66,7 @@ export const customerChurnRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function customerChurnRate(rows: CustomerChurnRateInput, options: rt.Options<CustomerChurnRateDimension>): CustomerChurnRateResult[] {
-  const q = rt.query(options, { grain: 'month', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'month', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   // s1: customers, rows by churned_at.
   const s1 = rt.scan(q, rows.customers, {
     time: { kind: 'period', at: (r) => rt.time(r.churned_at) },

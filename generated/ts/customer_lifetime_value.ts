@@ -70,7 +70,7 @@ export const customerLifetimeValueInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function customerLifetimeValue(rows: CustomerLifetimeValueInput, options: rt.Options<CustomerLifetimeValueDimension>): CustomerLifetimeValueResult[] {
-  const q = rt.query(options, { grain: 'month', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'month', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: revenue, rows by booked_at.

@@ -71,7 +71,7 @@ export const defectCostShareInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function defectCostShare(rows: DefectCostShareInput, options: rt.Options<DefectCostShareDimension>): DefectCostShareResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: [] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: [] });
   const ticketsById = rt.index(rows.tickets, (r) => r.id);
   // s1: tickets, rows by resolved_at.
   const s1 = rt.scan(q, rows.tickets, {

@@ -70,7 +70,7 @@ export const defectTicketRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function defectTicketRate(rows: DefectTicketRateInput, options: rt.Options<DefectTicketRateDimension>): DefectTicketRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['product_line', 'priority', 'channel', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['product_line', 'priority', 'channel', 'region', 'segment'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: tickets, rows by opened_at.

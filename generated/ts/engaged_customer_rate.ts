@@ -66,7 +66,7 @@ export const engagedCustomerRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function engagedCustomerRate(rows: EngagedCustomerRateInput, options: rt.Options<EngagedCustomerRateDimension>): EngagedCustomerRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: engagements, rows by occurred_at.
   const s1 = rt.scan(q, rows.engagements, {

@@ -65,7 +65,7 @@ export const fieldEngineerUtilizationInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function fieldEngineerUtilization(rows: FieldEngineerUtilizationInput, options: rt.Options<FieldEngineerUtilizationDimension>): FieldEngineerUtilizationResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region'] });
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   const workOrdersById = rt.index(rows.work_orders, (r) => r.id);
   // s1: visits, rows by arrived_at.

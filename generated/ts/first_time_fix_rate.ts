@@ -68,7 +68,7 @@ export const firstTimeFixRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function firstTimeFixRate(rows: FirstTimeFixRateInput, options: rt.Options<FirstTimeFixRateDimension>): FirstTimeFixRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'product_line', 'technician_id', 'type'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'product_line', 'technician_id', 'type'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   // s1: work_orders, rows by completed_at.

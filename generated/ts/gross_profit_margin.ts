@@ -77,7 +77,7 @@ export const grossProfitMarginInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function grossProfitMargin(rows: GrossProfitMarginInput, options: rt.Options<GrossProfitMarginDimension>): GrossProfitMarginResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: revenue, rows by booked_at.

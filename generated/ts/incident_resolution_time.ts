@@ -69,7 +69,7 @@ export const incidentResolutionTimeInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function incidentResolutionTime(rows: IncidentResolutionTimeInput, options: rt.Options<IncidentResolutionTimeDimension>): IncidentResolutionTimeResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['kind', 'product_line', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['kind', 'product_line', 'region', 'segment'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   const monitoredSystemsById = rt.index(rows.monitored_systems, (r) => r.id);

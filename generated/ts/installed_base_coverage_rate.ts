@@ -76,7 +76,7 @@ export const installedBaseCoverageRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function installedBaseCoverageRate(rows: InstalledBaseCoverageRateInput, options: rt.Options<InstalledBaseCoverageRateDimension>): InstalledBaseCoverageRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['product_line', 'region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['product_line', 'region', 'segment', 'channel'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: contracts, rows alive at the end of each period (start_date to end_date).

@@ -72,7 +72,7 @@ export const jobCompletionRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function jobCompletionRate(rows: JobCompletionRateInput, options: rt.Options<JobCompletionRateDimension>): JobCompletionRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'technician_id', 'type', 'product_line', 'priority'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'technician_id', 'type', 'product_line', 'priority'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   const ticketsById = rt.index(rows.tickets, (r) => r.id);

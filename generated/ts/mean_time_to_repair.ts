@@ -63,7 +63,7 @@ export const meanTimeToRepairInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function meanTimeToRepair(rows: MeanTimeToRepairInput, options: rt.Options<MeanTimeToRepairDimension>): MeanTimeToRepairResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'product_line', 'technician_id'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'product_line', 'technician_id'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   // s1: work_orders, rows by completed_at.

@@ -64,7 +64,7 @@ export const npsInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function nps(rows: NpsInput, options: rt.Options<NpsDimension>): NpsResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: surveys, rows by answered_at.
   const s1 = rt.scan(q, rows.surveys, {

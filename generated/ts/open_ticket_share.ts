@@ -73,7 +73,7 @@ export const openTicketShareInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function openTicketShare(rows: OpenTicketShareInput, options: rt.Options<OpenTicketShareDimension>): OpenTicketShareResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['priority', 'category', 'channel', 'region', 'segment', 'product_line'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['priority', 'category', 'channel', 'region', 'segment', 'product_line'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: tickets, rows by opened_at.

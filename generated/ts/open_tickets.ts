@@ -67,7 +67,7 @@ export const openTicketsInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function openTickets(rows: OpenTicketsInput, options: rt.Options<OpenTicketsDimension>): OpenTicketsResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['priority', 'category', 'channel', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['priority', 'category', 'channel', 'region', 'segment'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: tickets, rows alive at the end of each period (opened_at to closed_at).
   const s1 = rt.scan(q, rows.tickets, {

@@ -64,7 +64,7 @@ export const positiveEngagementRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function positiveEngagementRate(rows: PositiveEngagementRateInput, options: rt.Options<PositiveEngagementRateDimension>): PositiveEngagementRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['channel', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['channel', 'region', 'segment'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: engagements, rows by occurred_at.
   const s1 = rt.scan(q, rows.engagements, {

@@ -66,7 +66,7 @@ export const predictiveMaintenanceAccuracyInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function predictiveMaintenanceAccuracy(rows: PredictiveMaintenanceAccuracyInput, options: rt.Options<PredictiveMaintenanceAccuracyDimension>): PredictiveMaintenanceAccuracyResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['product_line', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['product_line', 'region', 'segment'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: predictions, rows by predicted_at.

@@ -75,7 +75,7 @@ export const proactiveResolutionRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function proactiveResolutionRate(rows: ProactiveResolutionRateInput, options: rt.Options<ProactiveResolutionRateDimension>): ProactiveResolutionRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['category', 'priority', 'channel', 'product_line', 'region', 'segment'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['category', 'priority', 'channel', 'product_line', 'region', 'segment'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: tickets, rows by resolved_at.

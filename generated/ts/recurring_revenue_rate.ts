@@ -64,7 +64,7 @@ export const recurringRevenueRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function recurringRevenueRate(rows: RecurringRevenueRateInput, options: rt.Options<RecurringRevenueRateDimension>): RecurringRevenueRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 1, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [[{ kind: 'periods', n: 1 }]], dimensions: ['region', 'segment', 'channel'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: revenue, rows by booked_at.
   const s1 = rt.scan(q, rows.revenue, {

@@ -65,7 +65,7 @@ export const resourceUtilizationRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function resourceUtilizationRate(rows: ResourceUtilizationRateInput, options: rt.Options<ResourceUtilizationRateDimension>): ResourceUtilizationRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'technician_id'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'technician_id'] });
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   // s1: timesheets, rows by work_date.
   const s1 = rt.scan(q, rows.timesheets, {

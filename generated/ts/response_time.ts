@@ -69,7 +69,7 @@ export const responseTimeInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function responseTime(rows: ResponseTimeInput, options: rt.Options<ResponseTimeDimension>): ResponseTimeResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'technician_id', 'priority', 'product_line'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'technician_id', 'priority', 'product_line'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   const ticketsById = rt.index(rows.tickets, (r) => r.id);

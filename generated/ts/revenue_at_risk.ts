@@ -64,7 +64,7 @@ export const revenueAtRiskInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function revenueAtRisk(rows: RevenueAtRiskInput, options: rt.Options<RevenueAtRiskDimension>): RevenueAtRiskResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   // s1: customers, rows alive at the end of each period (created_at to churned_at).
   const s1 = rt.scan(q, rows.customers, {
     time: { kind: 'snapshot', edge: 'end', from: (r) => rt.time(r.created_at), to: (r) => rt.time(r.churned_at) },

@@ -12,7 +12,16 @@
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type Scalar = number | string | boolean;
 export type Value = Scalar | null;
-export type AggregateFn = 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max' | 'median' | 'percentile';
+export type AggregateFn = 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max' | 'median' | 'percentile' | 'median_disc' | 'percentile_disc';
+
+/** How an offset moves a period start: n periods back, a calendar interval back, or to the start of a coarser period. */
+export type Shift =
+  | { kind: 'periods'; n: number }
+  | { kind: 'interval'; count: number; unit: Grain }
+  | { kind: 'start_of'; grain: Grain };
+
+/** The rows a window aggregate reads for a period ending at `e`. */
+export type Window = { kind: 'interval'; count: number; unit: Grain } | { kind: 'to_date'; grain: Grain } | { kind: 'all' };
 
 /** What a calculator is asked for: the range of periods, the grain and the dimensions to slice by. */
 export interface Options<D extends string> {
@@ -20,8 +29,10 @@ export interface Options<D extends string> {
   from: string;
   /** Last day of the range, 'YYYY-MM-DD', inclusive (its whole period is reported). */
   to: string;
-  /** Default: the KPI's own grain. */
-  grain?: Grain;
+  /** Default: the KPI's own grain; `none` gives one value over the whole range. */
+  grain?: Grain | 'none';
+  /** `all` (default): every period of the range; `data`: only the periods with rows. */
+  periods?: 'all' | 'data';
   /** Dimensions to slice by, in the order of the result's sort. Default: none. */
   by?: readonly D[];
 }
@@ -120,6 +131,30 @@ export function addPeriods(grain: Grain, start: number, n: number): number {
       return Date.UTC(d.getUTCFullYear() + n, d.getUTCMonth(), d.getUTCDate());
     default: {
       const never: never = grain;
+      return never;
+    }
+  }
+}
+
+/** `ms` moved back by `count` calendar units; a month's day past the target month's end becomes its last day. */
+export function subtractInterval(ms: number, count: number, unit: Grain): number {
+  switch (unit) {
+    case 'day':
+      return ms - count * DAY_MS;
+    case 'week':
+      return ms - 7 * count * DAY_MS;
+    case 'month':
+    case 'quarter':
+    case 'year': {
+      const months = count * (unit === 'month' ? 1 : unit === 'quarter' ? 3 : 12);
+      const d = new Date(ms);
+      const target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months, 1);
+      const t = new Date(target);
+      const lastDay = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
+      return Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), Math.min(d.getUTCDate(), lastDay)) + (ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+    }
+    default: {
+      const never: never = unit;
       return never;
     }
   }
@@ -331,7 +366,8 @@ export function lookup<R>(rows: Map<Scalar, R>, key: Value | undefined): R | nul
 // The query: periods of the range, with the periods before it that previous() reads
 
 export interface Query {
-  grain: Grain;
+  grain: Grain | 'none';
+  periods: 'all' | 'data';
   by: readonly string[];
   /** Start of the first reported period. */
   first: number;
@@ -341,23 +377,70 @@ export interface Query {
   lookback: number;
 }
 
-export function query<D extends string>(options: Options<D>, kpi: { grain: Grain; lookback: number; dimensions: readonly D[] }): Query {
+/** How many periods before the first the shifts may reach at `grain` (an upper bound). */
+function lookbackOf(shifts: readonly Shift[], grain: Grain): number {
+  const maxDays: Record<Grain, number> = { day: 1, week: 7, month: 31, quarter: 92, year: 366 };
+  const minDays: Record<Grain, number> = { day: 1, week: 7, month: 28, quarter: 89, year: 365 };
+  let n = 0;
+  for (const x of shifts) {
+    if (x.kind === 'periods') n += x.n;
+    else if (x.kind === 'interval') n += Math.ceil((x.count * maxDays[x.unit]) / minDays[grain]) + 1;
+    else n += Math.ceil(maxDays[x.grain] / minDays[grain]);
+  }
+  return n;
+}
+
+export function query<D extends string>(
+  options: Options<D>,
+  kpi: { grain: Grain; shifts: readonly (readonly Shift[])[]; dimensions: readonly D[] },
+): Query {
   const grain = options.grain ?? kpi.grain;
+  const periods = options.periods ?? 'all';
   const by = options.by ?? [];
   for (const [i, d] of by.entries()) {
     if (!kpi.dimensions.includes(d)) throw new Error(`unknown dimension '${d}' (known: ${kpi.dimensions.join(', ') || 'none'})`);
     if (by.indexOf(d) !== i) throw new Error(`dimension '${d}' is given twice`);
   }
+  if (grain === 'none') {
+    if (kpi.shifts.length > 0) throw new Error('this KPI reads a value of another period (previous or start_of), which needs a time grain');
+    const first = day(options.from, 'from');
+    return { grain, periods, by, first, starts: [first], ends: [day(options.to, 'to') + DAY_MS], lookback: 0 };
+  }
+  const lookback = Math.max(0, ...kpi.shifts.map((s) => lookbackOf(s, grain)));
   const first = truncate(grain, day(options.from, 'from'));
   const last = truncate(grain, day(options.to, 'to'));
   const starts: number[] = [];
   const ends: number[] = [];
   const hi = addPeriods(grain, last, 1);
-  for (let s = addPeriods(grain, first, -kpi.lookback); s < hi; s = addPeriods(grain, s, 1)) {
+  for (let s = addPeriods(grain, first, -lookback); s < hi; s = addPeriods(grain, s, 1)) {
     starts.push(s);
     ends.push(addPeriods(grain, s, 1));
   }
-  return { grain, by, first, starts, ends, lookback: kpi.lookback };
+  return { grain, periods, by, first, starts, ends, lookback };
+}
+
+/** The index of the period that holds `t`, or -1. */
+function periodIndex(q: Query, t: number): number {
+  if (q.starts.length === 0 || t < q.starts[0] || t >= q.ends[q.ends.length - 1]) return -1;
+  return q.grain === 'none' ? 0 : lowerBound(q.starts, truncate(q.grain, t), false);
+}
+
+/** Where the window of a period ending at `end` starts (null: all time). */
+function windowStart(w: Window, end: number): number | null {
+  if (w.kind === 'interval') return subtractInterval(end, w.count, w.unit);
+  if (w.kind === 'to_date') return truncate(w.grain, end - 1);
+  return null;
+}
+
+/** A period start moved by each shift in turn, truncated to the query's grain. */
+function shiftStart(grain: Grain, start: number, shifts: readonly Shift[]): number {
+  let p = start;
+  for (const x of shifts) {
+    if (x.kind === 'periods') p = addPeriods(grain, p, -x.n);
+    else if (x.kind === 'interval') p = truncate(grain, subtractInterval(p, x.count, x.unit));
+    else p = truncate(grain, truncate(x.grain, p));
+  }
+  return p;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,6 +459,8 @@ export interface AggregateSpec<J> {
 
 export type TimeSpec<R> =
   | { kind: 'period'; at: (row: R) => number | null }
+  | { kind: 'window'; at: (row: R) => number | null; window: Window }
+  | { kind: 'semi'; edge: 'last' | 'first'; at: (row: R) => number | null; per: ((row: R) => Value) | null }
   | { kind: 'snapshot'; edge: 'start' | 'end' | 'during'; from: (row: R) => number | null; to: (row: R) => number | null };
 
 export interface ScanSpec<R, J> {
@@ -431,6 +516,11 @@ function accumulator(fn: AggregateFn, fraction: number | null): Accumulator {
       const values: number[] = [];
       return { add: (v) => void (v !== null && values.push(Number(v))), result: () => quantile(values, fraction ?? 0.5) };
     }
+    case 'median_disc':
+    case 'percentile_disc': {
+      const values: number[] = [];
+      return { add: (v) => void (v !== null && values.push(Number(v))), result: () => quantileDisc(values, fraction ?? 0.5) };
+    }
     default: {
       const never: never = fn;
       return never;
@@ -447,6 +537,13 @@ export function quantile(values: number[], p: number): number | null {
   const hi = Math.ceil(rn);
   if (lo === hi) return sorted[lo];
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rn - lo);
+}
+
+/** DuckDB's quantile_disc (and PostgreSQL's percentile_disc): the first value whose cumulative share reaches p. */
+export function quantileDisc(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(sorted.length * p)) - 1];
 }
 
 interface Group {
@@ -489,17 +586,46 @@ export function scan<R, J>(q: Query, rows: readonly R[], spec: ScanSpec<R, J>): 
     });
   };
   const dimensions = q.by.map((d) => spec.dimensions[d]);
-  const lo = q.starts[0];
-  const hi = q.ends[q.ends.length - 1];
-  for (const row of rows) {
-    const t = spec.time;
-    if (t.kind === 'period') {
+  const t = spec.time;
+  // Semi-additive: the last (first) time per period, and per entity, before any filter.
+  const snapshots = new Map<string, number>();
+  if (t.kind === 'semi') {
+    for (const row of rows) {
       const at = t.at(row);
-      if (at === null || q.starts.length === 0 || at < lo || at >= hi) continue;
+      const i = at === null ? -1 : periodIndex(q, at);
+      if (i < 0) continue;
+      const k = `${i}|${t.per ? dimensionKey([t.per(row)]) : ''}`;
+      const best = snapshots.get(k);
+      if (best === undefined || (t.edge === 'last' ? at! > best : at! < best)) snapshots.set(k, at!);
+    }
+  }
+  for (const row of rows) {
+    if (t.kind === 'period' || t.kind === 'semi') {
+      const at = t.at(row);
+      const i = at === null ? -1 : periodIndex(q, at);
+      if (i < 0) continue;
+      if (t.kind === 'semi' && snapshots.get(`${i}|${t.per ? dimensionKey([t.per(row)]) : ''}`) !== at) continue;
       const j = spec.join(row);
       const dims = dimensions.map((d) => d(j));
-      const i = lowerBound(q.starts, truncate(q.grain, at), false);
       visit(i, dims, dimensionKey(dims), j, { start: q.starts[i], end: q.ends[i], lifespan: null });
+    } else if (t.kind === 'window') {
+      const at = t.at(row);
+      if (at === null) continue;
+      // The row is in the window of every period from the first that ends after it, while the window reaches back to it.
+      let j: J | null = null;
+      let dims: Value[] = [];
+      let key = '';
+      for (let i = lowerBound(q.ends, at, true); i < q.starts.length; i++) {
+        const start = windowStart(t.window, q.ends[i]);
+        // Windows of later periods start no earlier: once one starts after the row, all do.
+        if (start !== null && start > at) break;
+        if (j === null) {
+          j = spec.join(row);
+          dims = dimensions.map((d) => d(j as J));
+          key = dimensionKey(dims);
+        }
+        visit(i, dims, key, j, { start: q.starts[i], end: q.ends[i], lifespan: null });
+      }
     } else {
       const from = t.from(row);
       if (from === null) continue;
@@ -532,8 +658,14 @@ export function scan<R, J>(q: Query, rows: readonly R[], spec: ScanSpec<R, J>): 
 // ---------------------------------------------------------------------------------------------
 // Results: every period of the range × every combination of dimension values the scans saw
 
-/** An aggregate's value for the current row of the grid, `back` periods before it. */
-export type AggregateValue = (scan: string, column: string, back?: number) => number | null;
+/** An aggregate's value for the current row of the grid, `back` periods before it (or at the period the shifts lead to). */
+export type AggregateValue = (scan: string, column: string, back?: number | readonly Shift[]) => number | null;
+
+/** What an empty period shows, and the scans whose rows make a period not empty. */
+export interface Empty {
+  value: number;
+  scans: readonly string[];
+}
 
 /** Nulls last; otherwise ascending. */
 function orderDims(a: Value[], b: Value[]): number {
@@ -549,7 +681,8 @@ function orderDims(a: Value[], b: Value[]): number {
   return 0;
 }
 
-export function combine(q: Query, scans: Record<string, ScanResult>, value: (v: AggregateValue) => number | null): ResultRow[] {
+export function combine(q: Query, scans: Record<string, ScanResult>, value: (v: AggregateValue) => number | null, empty: Empty | null = null): ResultRow[] {
+  const indexOf = new Map(q.starts.map((s, i) => [s, i]));
   const combos = new Map<string, Value[]>();
   if (q.by.length === 0) combos.set(dimensionKey([]), []);
   for (const s of Object.values(scans)) {
@@ -564,16 +697,20 @@ export function combine(q: Query, scans: Record<string, ScanResult>, value: (v: 
     if (q.starts[i] < q.first) continue;
     const period = timeText(q.starts[i], 'date') as string;
     for (const [key, dims] of sorted) {
+      const has = (scan: string) => scans[scan].groups.has(`${i}|${key}`);
+      if (q.periods === 'data' && !Object.keys(scans).some(has)) continue;
       const v: AggregateValue = (scan, column, back = 0) => {
         const s = scans[scan];
         const agg = s.fns.get(column);
-        if (!agg || i - back < 0) return null;
-        const g = s.groups.get(`${i - back}|${key}`);
+        const at = typeof back === 'number' ? i - back : q.grain === 'none' ? -1 : (indexOf.get(shiftStart(q.grain, q.starts[i], back)) ?? -1);
+        if (!agg || at < 0) return null;
+        const g = s.groups.get(`${at}|${key}`);
         // An empty period has no group: a count there is 0, every other aggregate null.
         if (!g) return agg.fn === 'count' || agg.fn === 'count_distinct' ? 0 : null;
         return g.values[agg.index];
       };
-      rows.push({ period, ...Object.fromEntries(q.by.map((d, k) => [d, dims[k]])), value: value(v) });
+      const isEmpty = empty !== null && empty.scans.length > 0 && !empty.scans.some(has);
+      rows.push({ period, ...Object.fromEntries(q.by.map((d, k) => [d, dims[k]])), value: isEmpty ? empty.value : value(v) });
     }
   }
   return rows;

@@ -68,7 +68,7 @@ export const serviceAttachRateInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function serviceAttachRate(rows: ServiceAttachRateInput, options: rt.Options<ServiceAttachRateDimension>): ServiceAttachRateResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'channel', 'segment', 'product_line'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'channel', 'segment', 'product_line'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: product_sales, rows by sold_at.

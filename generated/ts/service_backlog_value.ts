@@ -69,7 +69,7 @@ export const serviceBacklogValueInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function serviceBacklogValue(rows: ServiceBacklogValueInput, options: rt.Options<ServiceBacklogValueDimension>): ServiceBacklogValueResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'product_line', 'technician_id', 'type'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'product_line', 'technician_id', 'type'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   // s1: work_orders, rows alive at the end of each period (created_at to closed_at).

@@ -79,7 +79,7 @@ export const serviceGrossMarginInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function serviceGrossMargin(rows: ServiceGrossMarginInput, options: rt.Options<ServiceGrossMarginDimension>): ServiceGrossMarginResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: revenue, rows by booked_at.

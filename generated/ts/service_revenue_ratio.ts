@@ -66,7 +66,7 @@ export const serviceRevenueRatioInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function serviceRevenueRatio(rows: ServiceRevenueRatioInput, options: rt.Options<ServiceRevenueRatioDimension>): ServiceRevenueRatioResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region', 'segment', 'channel'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const customersById = rt.index(rows.customers, (r) => r.id);
   // s1: revenue, rows by booked_at.
   const s1 = rt.scan(q, rows.revenue, {

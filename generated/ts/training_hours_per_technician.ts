@@ -62,7 +62,7 @@ export const trainingHoursPerTechnicianInfo: rt.KpiInfo = {
  * @param options the range (`from`, `to`: dates), the grain and the dimensions to slice by
  */
 export function trainingHoursPerTechnician(rows: TrainingHoursPerTechnicianInput, options: rt.Options<TrainingHoursPerTechnicianDimension>): TrainingHoursPerTechnicianResult[] {
-  const q = rt.query(options, { grain: 'quarter', lookback: 0, dimensions: ['region'] });
+  const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region'] });
   const techniciansById = rt.index(rows.technicians, (r) => r.id);
   // s1: timesheets, rows by work_date.
   const s1 = rt.scan(q, rows.timesheets, {

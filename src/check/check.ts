@@ -246,6 +246,7 @@ export function tablesRead(value: IrExpr): { table: string; columns: string[] }[
       case 'not':
       case 'is_null':
       case 'previous':
+      case 'shifted':
         return visit(e.operand);
       case 'arith':
       case 'compare':
@@ -264,8 +265,9 @@ export function tablesRead(value: IrExpr): { table: string; columns: string[] }[
       case 'aggregate': {
         const s = e.spec;
         add(s.table, null);
-        if (s.time.kind === 'period') add(s.table, s.time.column);
-        else (add(s.table, s.time.from), add(s.table, s.time.to));
+        if (s.time.kind === 'snapshot') (add(s.table, s.time.from), add(s.table, s.time.to));
+        else add(s.table, s.time.column);
+        if (s.time.kind === 'semi' && s.time.per) add(s.table, s.time.per);
         if (s.arg) visit(s.arg);
         if (s.filter) visit(s.filter);
         return;
@@ -301,6 +303,7 @@ export function irChildren(e: IrExpr): IrExpr[] {
     case 'not':
     case 'is_null':
     case 'previous':
+    case 'shifted':
       return [e.operand];
     case 'arith':
     case 'compare':

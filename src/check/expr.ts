@@ -4,7 +4,8 @@ import type { TextSpan } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Aggregate, Binary, Call, Expr } from '../lang/ast.js';
 import type { SourceDef } from '../load/types.js';
-import type { ValueType } from '../plan/ir.js';
+import type { Grain, ValueType } from '../plan/ir.js';
+import { GRAINS } from '../load/types.js';
 import { columnOf, findDimension } from './catalog.js';
 import { ALL_FUNCTION_NAMES, AGGREGATE_FNS, PERIOD_FNS, SCALAR_FNS, isAggregateFn, isScalarFn } from './functions.js';
 import {
@@ -45,6 +46,8 @@ function check(e: Expr, ctx: Ctx): Typed | null {
       return literal(e.value, 'boolean');
     case 'null':
       return literal(null, 'null');
+    case 'interval':
+      return report(ctx, e.span, 'KPI0420', `an interval such as '${e.count} ${e.unit}${e.count === 1 ? '' : 's'}' is not a value`, "an interval goes in an aggregate's 'over' clause (over 12 months) or as the offset of previous (previous(x, 1 year))");
     case 'name':
       return checkName(e.name, e.span, ctx);
     case 'qualified':
@@ -201,6 +204,7 @@ function checkCall(e: Call, ctx: Ctx): Typed | null {
     return report(ctx, e.nameSpan, 'KPI0306', `an aggregate is called on the table whose rows it reads`, `write table.${name}(...), e.g. work_orders.${name}(...)`);
   }
   if (name === 'previous') return checkPrevious(e, ctx);
+  if (name === 'start_of') return checkStartOf(e, ctx);
   if (!isScalarFn(name)) return report(ctx, e.nameSpan, 'KPI0305', `there is no function '${e.name}'`, didYouMean(name, ALL_FUNCTION_NAMES) ?? `the functions are: ${ALL_FUNCTION_NAMES.join(', ')}`);
   const sig = SCALAR_FNS[name];
   if (e.args.length < sig.min || e.args.length > sig.max) return report(ctx, e.span, 'KPI0407', `${name} takes ${sig.min === sig.max ? sig.min : `${sig.min} to ${sig.max}`} arguments, not ${e.args.length}`, `write ${sig.usage}`);
@@ -254,15 +258,31 @@ function checkPrevious(e: Call, ctx: Ctx): Typed | null {
   if (e.args.length < sig.min || e.args.length > sig.max) return report(ctx, e.span, 'KPI0407', `previous takes 1 or 2 arguments, not ${e.args.length}`, `write ${sig.usage}`);
   if (ctx.table) return report(ctx, e.nameSpan, 'KPI0411', 'previous() cannot stand inside an aggregate', 'write previous(table.sum(x)), not table.sum(previous(x))');
   let periods = 1;
+  let interval: { count: number; unit: Grain } | null = null;
   if (e.args.length === 2) {
     const n = e.args[1];
-    if (n.kind !== 'number' || !Number.isInteger(n.value) || n.value < 1 || n.value > 1000) return report(ctx, n.span, 'KPI0411', 'the periods of previous() must be a whole number from 1 to 1000, written out');
-    periods = n.value;
+    if (n.kind === 'interval') interval = { count: n.count, unit: n.unit };
+    else if (n.kind !== 'number' || !Number.isInteger(n.value) || n.value < 1 || n.value > 1000) return report(ctx, n.span, 'KPI0411', 'the offset of previous() must be a whole number of periods from 1 to 1000, or an interval such as 1 year, written out');
+    else periods = n.value;
   }
   const x = check(e.args[0], ctx);
   if (!x) return null;
   if (x.level !== 'aggregate') return report(ctx, e.args[0].span, 'KPI0411', 'previous() needs a value computed per period (an aggregate, a measure or a KPI)');
+  if (interval) return { ...x, ir: { kind: 'shifted', operand: x.ir, shifts: [{ kind: 'interval', ...interval }] }, values: null };
   return { ...x, ir: { kind: 'previous', operand: x.ir, periods }, values: null };
+}
+
+/** `start_of(x, month)`: the value of x at the period that starts the enclosing month. */
+function checkStartOf(e: Call, ctx: Ctx): Typed | null {
+  if (e.args.length !== 2) return report(ctx, e.span, 'KPI0407', `start_of takes 2 arguments, not ${e.args.length}`, 'write start_of(x, month)');
+  if (ctx.table) return report(ctx, e.nameSpan, 'KPI0411', 'start_of() cannot stand inside an aggregate', 'write start_of(table.sum(x), month)');
+  const g = e.args[1];
+  const grain = g.kind === 'name' ? g.name.toLowerCase() : '';
+  if (!(GRAINS as readonly string[]).includes(grain)) return report(ctx, g.span, 'KPI0421', `the second argument of start_of must be a grain (${GRAINS.join(', ')})`, 'write start_of(x, month)');
+  const x = check(e.args[0], ctx);
+  if (!x) return null;
+  if (x.level !== 'aggregate') return report(ctx, e.args[0].span, 'KPI0411', 'start_of() needs a value computed per period (an aggregate, a measure or a KPI)');
+  return { ...x, ir: { kind: 'shifted', operand: x.ir, shifts: [{ kind: 'start_of', grain: grain as Grain }] }, values: null };
 }
 
 function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
@@ -275,9 +295,10 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   const time = timeOf(e, table, ctx);
   if (!time) return null;
   const inner: Ctx = { scope: ctx.scope, table, time };
-  const wantArgs = fn === 'count' ? [0, 1] : fn === 'percentile' ? [2, 2] : [1, 1];
+  const isPercentile = fn === 'percentile' || fn === 'percentile_disc';
+  const wantArgs = fn === 'count' ? [0, 1] : isPercentile ? [2, 2] : [1, 1];
   if (e.args.length < wantArgs[0] || e.args.length > wantArgs[1]) {
-    const usage = fn === 'count' ? `${e.table}.count() or ${e.table}.count(column)` : fn === 'percentile' ? `${e.table}.percentile(x, 0.9)` : `${e.table}.${fn}(x)`;
+    const usage = fn === 'count' ? `${e.table}.count() or ${e.table}.count(column)` : isPercentile ? `${e.table}.${fn}(x, 0.9)` : `${e.table}.${fn}(x)`;
     return report(ctx, e.span, 'KPI0407', `${fn} takes ${wantArgs[0] === wantArgs[1] ? wantArgs[0] : `${wantArgs[0]} or ${wantArgs[1]}`} argument${wantArgs[1] === 1 ? '' : 's'}, not ${e.args.length}`, `write ${usage}`);
   }
   const arg = e.args.length > 0 ? check(e.args[0], inner) : null;
@@ -285,8 +306,8 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   if (arg && fn !== 'count' && fn !== 'count_distinct' && arg.type !== 'number') {
     return report(ctx, e.args[0].span, 'KPI0409', `${fn} needs numbers, but this is ${describe(arg)}`, arg.type === 'boolean' ? `to count the rows where it holds, write ${e.table}.count(where ...)` : undefined);
   }
-  let fraction: number | null = fn === 'median' ? 0.5 : null;
-  if (fn === 'percentile') {
+  let fraction: number | null = fn === 'median' || fn === 'median_disc' ? 0.5 : null;
+  if (isPercentile) {
     const p = e.args[1];
     if (p.kind !== 'number' || p.value < 0 || p.value > 1) return report(ctx, p.span, 'KPI0410', 'the percentile must be a number from 0 to 1 written out, such as 0.9');
     fraction = p.value;

@@ -2,7 +2,7 @@
 
 import type { AggregateFn, ScalarFn } from '../plan/ir.js';
 
-export const AGGREGATE_FNS: readonly AggregateFn[] = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'median', 'percentile'];
+export const AGGREGATE_FNS: readonly AggregateFn[] = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'median', 'percentile', 'median_disc', 'percentile_disc'];
 
 export const SCALAR_FNS: Readonly<Record<ScalarFn, { min: number; max: number; usage: string }>> = {
   coalesce: { min: 2, max: 16, usage: 'coalesce(a, b, ...)' },
@@ -22,7 +22,10 @@ export const SCALAR_FNS: Readonly<Record<ScalarFn, { min: number; max: number; u
 };
 
 /** Functions of the aggregate level that are not aggregates over rows. */
-export const PERIOD_FNS = { previous: { min: 1, max: 2, usage: 'previous(x) or previous(x, periods)' } } as const;
+export const PERIOD_FNS = {
+  previous: { min: 1, max: 2, usage: 'previous(x), previous(x, periods) or previous(x, 1 year)' },
+  start_of: { min: 2, max: 2, usage: 'start_of(x, month)' },
+} as const;
 
 export const ALL_FUNCTION_NAMES: readonly string[] = [...Object.keys(SCALAR_FNS), ...Object.keys(PERIOD_FNS)];
 

@@ -6,7 +6,7 @@ import { diagnosticAt } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Aggregate, Expr } from '../lang/ast.js';
 import type { KpiDef, SourceDef } from '../load/types.js';
-import type { IrExpr, TimeSpec, ValueType } from '../plan/ir.js';
+import type { IrExpr, TimeSpec, ValueType, Window } from '../plan/ir.js';
 import { columnOf, type Catalog } from './catalog.js';
 import { DIMENSIONLESS, formatUnit, sameUnit, type Unit } from './units.js';
 
@@ -134,14 +134,39 @@ export function mergeBranches(branches: Typed[], spans: TextSpan[], ctx: Ctx, wh
 }
 
 export function timeOf(e: Aggregate, table: SourceDef, ctx: Ctx): TimeSpec | null {
+  if (e.at && (e.at.edge === 'last' || e.at.edge === 'first')) {
+    const base = periodTime(e, table, ctx);
+    if (!base) return null;
+    let per: string | null = null;
+    let perType: ValueType | null = null;
+    if (e.at.per) {
+      const col = columnOf(ctx.scope.catalog, table.table, e.at.per.column);
+      if (!col) return report(ctx, e.at.per.span, 'KPI0302', `${table.table} has no column '${e.at.per.column}'`, didYouMean(e.at.per.column, table.columns.map((c) => c.name)));
+      per = col.name;
+      perType = col.type === 'integer' || col.type === 'decimal' ? 'number' : col.type;
+    }
+    return { kind: 'semi', edge: e.at.edge, column: base.column, columnType: base.columnType, per, perType };
+  }
+  if (e.over) {
+    const base = periodTime(e, table, ctx);
+    if (!base) return null;
+    const o = e.over;
+    const window: Window = o.kind === 'interval' ? { kind: 'interval', count: o.count, unit: o.unit } : o.kind === 'to_date' ? { kind: 'to_date', grain: o.grain } : { kind: 'all' };
+    return { kind: 'window', column: base.column, columnType: base.columnType, window };
+  }
   if (e.at) {
     if (e.on) return report(ctx, e.on.span, 'KPI0311', "'on' and 'at' cannot be used together", "'at end' reads rows alive at the period's end through the table's lifespan; 'on' puts rows into periods by one time column");
     const clause = e.at.edge === 'during' ? 'during' : `at ${e.at.edge}`;
     if (!table.lifespan) return report(ctx, e.at.span, 'KPI0311', `${table.table} has no lifespan, so it has no rows alive '${clause}'`, `declare 'lifespan: { from: ..., to: ... }' in ${table.file}`);
     const temporal = (name: string) => (columnOf(ctx.scope.catalog, table.table, name)?.type === 'date' ? 'date' : 'timestamp');
     const { from, to } = table.lifespan;
-    return { kind: 'snapshot', edge: e.at.edge, from, to, fromType: temporal(from), toType: temporal(to) };
+    return { kind: 'snapshot', edge: e.at.edge as 'start' | 'end' | 'during', from, to, fromType: temporal(from), toType: temporal(to) };
   }
+  return periodTime(e, table, ctx);
+}
+
+/** The time column that puts an aggregate's rows into periods: `on`, the KPI's, or the table's. */
+function periodTime(e: Aggregate, table: SourceDef, ctx: Ctx): Extract<TimeSpec, { kind: 'period' }> | null {
   const kpiTime = ctx.scope.kpi.time?.value;
   const column = e.on ? e.on.column : kpiTime && kpiTime.table === table.table ? kpiTime.column : table.time;
   if (!column) return report(ctx, e.tableSpan, 'KPI0310', `${table.table} has no default time column, so its rows fall into no period`, `say which column with 'on', e.g. ${table.table}.${e.fn}(... on <column>)`);

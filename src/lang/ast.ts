@@ -35,6 +35,16 @@ export interface NullLit {
   span: Span;
 }
 
+export type IntervalUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** `12 months`, `1 year`: a calendar interval (an `over` window, an offset of `previous`). */
+export interface IntervalLit {
+  kind: 'interval';
+  count: number;
+  unit: IntervalUnit;
+  span: Span;
+}
+
 /** A bare name: a column of the aggregate's table inside an aggregate; a measure or a KPI outside. */
 export interface NameRef {
   kind: 'name';
@@ -112,9 +122,20 @@ export interface Case {
  * `during`: the rows whose lifespan overlaps the period.
  */
 export interface AtClause {
-  edge: 'start' | 'end' | 'during';
+  edge: 'start' | 'end' | 'during' | 'last' | 'first';
+  /** `at last per account_id`: each entity's last (first) rows in the period. */
+  per: { column: string; span: Span } | null;
   span: Span;
 }
+
+/**
+ * `over 12 months` (a rolling window ending at each period's end), `over year to date`, `over all
+ * time`: the rows an aggregate reads for a period reach back before the period's start.
+ */
+export type OverClause =
+  | { kind: 'interval'; count: number; unit: IntervalUnit; span: Span }
+  | { kind: 'to_date'; grain: IntervalUnit; span: Span }
+  | { kind: 'all'; span: Span };
 
 /** `on closed_at`: the time column that puts this aggregate's rows into periods. */
 export interface OnClause {
@@ -136,6 +157,7 @@ export interface Aggregate {
   where: Expr | null;
   on: OnClause | null;
   at: AtClause | null;
+  over: OverClause | null;
   span: Span;
 }
 
@@ -144,6 +166,7 @@ export type Expr =
   | StringLit
   | BooleanLit
   | NullLit
+  | IntervalLit
   | NameRef
   | QualifiedRef
   | Unary
@@ -168,6 +191,7 @@ export function children(expr: Expr): Expr[] {
     case 'string':
     case 'boolean':
     case 'null':
+    case 'interval':
     case 'name':
     case 'qualified':
       return [];

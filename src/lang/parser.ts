@@ -174,7 +174,13 @@ export class FormulaParser extends CstParser {
   /** primary := literal | '(' expression ')' | caseExpr | reference */
   private primary = this.RULE('primary', () => {
     this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'literal' }) },
+      {
+        // `12 months`: a number followed by a name is an interval (the unit is checked later).
+        ALT: () => {
+          this.CONSUME(T.NumberLiteral, { LABEL: 'literal' });
+          this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'unit' }));
+        },
+      },
       { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'literal' }) },
       { ALT: () => this.CONSUME(T.True, { LABEL: 'literal' }) },
       { ALT: () => this.CONSUME(T.False, { LABEL: 'literal' }) },
@@ -248,7 +254,11 @@ export class FormulaParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
-  /** clause := 'where' expression | 'on' name | 'at' ( 'start' | 'end' ) | 'during' */
+  /**
+   * clause := 'where' expression | 'on' name | 'during'
+   *         | 'at' ( 'start' | 'end' | 'last' | 'first' ) [ 'per' name ]
+   *         | 'over' ( interval | grain 'to' 'date' | 'all' 'time' )
+   */
   private clause = this.RULE('clause', () => {
     this.OR([
       {
@@ -275,6 +285,19 @@ export class FormulaParser extends CstParser {
               { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'edge' }) },
             ]);
           });
+          // `at last per account_id` (the words are checked by the AST builder).
+          this.OPTION2(() => {
+            this.CONSUME3(T.Identifier, { LABEL: 'per' });
+            this.OPTION3(() => this.CONSUME4(T.Identifier, { LABEL: 'perColumn' }));
+          });
+        },
+      },
+      {
+        // `over 12 months`, `over year to date`, `over all time` (the words are checked later).
+        ALT: () => {
+          this.CONSUME(T.Over);
+          this.OPTION4(() => this.CONSUME2(T.NumberLiteral, { LABEL: 'count' }));
+          this.MANY(() => this.CONSUME5(T.Identifier, { LABEL: 'words' }));
         },
       },
     ]);

@@ -2,7 +2,7 @@
 // and parentheses only where precedence needs them. parseFormula(printExpr(e)) gives back `e`
 // (apart from spans). Used for docs, messages and tests.
 
-import type { BinaryOp, Expr } from './ast.js';
+import type { BinaryOp, Expr, OverClause } from './ast.js';
 
 /** Binding strength, loosest first; see the precedence table in docs/language.md. */
 const Level = {
@@ -98,6 +98,8 @@ export function printExpr(e: Expr): string {
       return `${operand(e.operand, Level.Additive)} ${e.negated ? 'not in' : 'in'} [${e.values.map(printExpr).join(', ')}]`;
     case 'is_null':
       return `${operand(e.operand, Level.Additive)} is ${e.negated ? 'not null' : 'null'}`;
+    case 'interval':
+      return printInterval(e.count, e.unit);
     case 'call':
       return `${e.name}(${e.args.map(printExpr).join(', ')})`;
     case 'case': {
@@ -110,12 +112,32 @@ export function printExpr(e: Expr): string {
         e.args.map(printExpr).join(', '),
         e.where ? `where ${printExpr(e.where)}` : '',
         e.on ? `on ${e.on.column}` : '',
-        e.at ? (e.at.edge === 'during' ? 'during' : `at ${e.at.edge}`) : '',
+        e.at ? (e.at.edge === 'during' ? 'during' : `at ${e.at.edge}${e.at.per ? ` per ${e.at.per.column}` : ''}`) : '',
+        e.over ? printOver(e.over) : '',
       ].filter((p) => p !== '');
       return `${e.table}.${e.fn}(${parts.join(' ')})`;
     }
     default: {
       const never: never = e;
+      return never;
+    }
+  }
+}
+
+export function printInterval(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+export function printOver(o: OverClause): string {
+  switch (o.kind) {
+    case 'interval':
+      return `over ${printInterval(o.count, o.unit)}`;
+    case 'to_date':
+      return `over ${o.grain} to date`;
+    case 'all':
+      return 'over all time';
+    default: {
+      const never: never = o;
       return never;
     }
   }

@@ -9,7 +9,7 @@
 
 import type { CstNode, IToken } from 'chevrotain';
 import { diagnosticAt, type Diagnostic, type Result, type TextOrigin } from '../diagnostics/diagnostic.js';
-import type { AtClause, BinaryOp, CaseWhen, Expr, OnClause, Span } from './ast.js';
+import type { AtClause, BinaryOp, CaseWhen, Expr, IntervalUnit, OnClause, OverClause, Span } from './ast.js';
 import * as T from './tokens.js';
 
 interface Parsed {
@@ -25,7 +25,16 @@ export const Codes = {
   atNeedsEdge: 'KPI0206',
   chainedComparison: 'KPI0209',
   clauseOnPlainCall: 'KPI0210',
+  badInterval: 'KPI0230',
+  badOver: 'KPI0231',
+  badPer: 'KPI0232',
 } as const;
+
+const INTERVAL_UNITS: Record<string, IntervalUnit> = {
+  day: 'day', days: 'day', week: 'week', weeks: 'week', month: 'month', months: 'month',
+  quarter: 'quarter', quarters: 'quarter', year: 'year', years: 'year',
+};
+const GRAIN_WORDS = ['day', 'week', 'month', 'quarter', 'year'];
 
 export function cstToAst(cst: CstNode, origin: TextOrigin): Result<Expr> {
   const builder = new AstBuilder(origin);
@@ -196,6 +205,8 @@ class AstBuilder {
 
   private primary(n: CstNode): Parsed {
     const literal = tokens(n, 'literal')[0];
+    const unit = tokens(n, 'unit')[0];
+    if (literal && unit) return this.interval(literal, unit);
     if (literal) return this.literal(literal);
     const paren = nodes(n, 'parenthesized')[0];
     if (paren) {
@@ -224,6 +235,34 @@ class AstBuilder {
         // A lexed mistake, already reported by parse.ts; the formula's value will be null.
         return { expr: { kind: 'null', span }, extent: span };
     }
+  }
+
+  /** `12 months`: a whole number of days, weeks, months, quarters or years. */
+  private interval(count: IToken, unit: IToken): Parsed {
+    const extent = join(spanOf(count), spanOf(unit));
+    const value = this.intervalValue(count, unit, extent);
+    if (!value) return { expr: { kind: 'null', span: extent }, extent };
+    return { expr: { kind: 'interval', count: value.count, unit: value.unit, span: extent }, extent };
+  }
+
+  private intervalValue(count: IToken, unit: IToken, extent: Span): { count: number; unit: IntervalUnit } | null {
+    const u = INTERVAL_UNITS[unit.image.toLowerCase()];
+    if (!u) {
+      this.report(
+        spanOf(unit),
+        Codes.badInterval,
+        `'${count.image} ${unit.image}' is not an interval: '${unit.image}' is not a unit of time`,
+        'an interval is a whole number and one of day(s), week(s), month(s), quarter(s), year(s), as in 12 months; a number cannot be followed by a name otherwise',
+      );
+      return null;
+    }
+    const n = Number(count.image);
+    if (!/^\d+$/.test(count.image) || n < 1 || n > 10000) {
+      this.report(spanOf(count), Codes.badInterval, `an interval needs a whole number of ${u}s from 1 to 10000, not ${count.image}`, `write it as in '12 months' or '28 days'`);
+      return null;
+    }
+    void extent;
+    return { count: n, unit: u };
   }
 
   private caseExpr(n: CstNode): Parsed {
@@ -278,14 +317,15 @@ class AstBuilder {
     };
   }
 
-  private clauses(argsNode: CstNode, plainCall: boolean): { where: Expr | null; on: OnClause | null; at: AtClause | null } {
-    const result: { where: Expr | null; on: OnClause | null; at: AtClause | null } = { where: null, on: null, at: null };
+  private clauses(argsNode: CstNode, plainCall: boolean): { where: Expr | null; on: OnClause | null; at: AtClause | null; over: OverClause | null } {
+    const result: { where: Expr | null; on: OnClause | null; at: AtClause | null; over: OverClause | null } = { where: null, on: null, at: null, over: null };
     const seen = new Set<string>();
     for (const clause of nodes(argsNode, 'clause')) {
-      const keyword = [...tokens(clause, 'Where'), ...tokens(clause, 'On'), ...tokens(clause, 'At'), ...tokens(clause, 'During')][0];
+      const keyword = [...tokens(clause, 'Where'), ...tokens(clause, 'On'), ...tokens(clause, 'At'), ...tokens(clause, 'During'), ...tokens(clause, 'Over')][0];
       const word = keyword.image.toLowerCase();
       // `at` and `during` both say which rows are alive in a period: one of them per aggregate.
-      const slot = word === 'during' ? 'at' : word;
+      // `at`, `during` and `over` all say which rows a period reads: one of them per aggregate.
+      const slot = word === 'during' || word === 'over' ? 'at' : word;
       const clauseSpan = this.clauseSpan(clause, keyword);
       if (plainCall) {
         this.report(
@@ -300,7 +340,7 @@ class AstBuilder {
         this.report(
           clauseSpan,
           Codes.repeatedClause,
-          slot === 'at' ? "this aggregate already says which rows are alive ('at start', 'at end' or 'during')" : `this aggregate already has ${word === 'where' ? 'a' : 'an'} '${word}' clause`,
+          slot === 'at' ? "this aggregate already says which rows each period reads ('at ...', 'during' or 'over ...')" : `this aggregate already has ${word === 'where' ? 'a' : 'an'} '${word}' clause`,
           word === 'where' ? "combine the conditions with 'and'" : slot === 'at' ? 'keep one of them' : `keep one '${word}' clause`,
         );
         continue;
@@ -316,25 +356,65 @@ class AstBuilder {
           break;
         }
         case T.During:
-          result.at = { edge: 'during', span: clauseSpan };
+          result.at = { edge: 'during', per: null, span: clauseSpan };
+          break;
+        case T.Over:
+          result.over = this.overClause(clause, clauseSpan);
           break;
         default: {
           const edge = tokens(clause, 'edge')[0];
           const word = edge?.image.toLowerCase();
-          if (word === 'start' || word === 'end') {
-            result.at = { edge: word, span: clauseSpan };
+          if (word === 'start' || word === 'end' || word === 'last' || word === 'first') {
+            result.at = { edge: word, per: this.perClause(clause, word), span: clauseSpan };
           } else {
             this.report(
               clauseSpan,
               Codes.atNeedsEdge,
-              edge ? `'at' must be followed by 'start' or 'end', not '${edge.image}'` : "'at' must be followed by 'start' or 'end'",
-              "'at end' counts the rows alive at the end of each period, 'at start' those alive at its start",
+              edge ? `'at' must be followed by 'start', 'end', 'last' or 'first', not '${edge.image}'` : "'at' must be followed by 'start', 'end', 'last' or 'first'",
+              "'at end' counts the rows alive at the end of each period, 'at start' those alive at its start; 'at last' reads the period's last snapshot",
             );
           }
         }
       }
     }
     return result;
+  }
+
+  /** `per account_id` after `at last` / `at first`. */
+  private perClause(clause: CstNode, edge: string): AtClause['per'] {
+    const per = tokens(clause, 'per')[0];
+    if (!per) return null;
+    const column = tokens(clause, 'perColumn')[0];
+    const span = column ? join(spanOf(per), spanOf(column)) : spanOf(per);
+    if (per.image.toLowerCase() !== 'per' || !column) {
+      this.report(span, Codes.badPer, column ? `expected 'per' and a column after 'at ${edge}', found '${per.image} ${column.image}'` : `expected 'per' and a column after 'at ${edge}', found '${per.image}'`, "write 'at last per account_id' for each account's last snapshot in the period");
+      return null;
+    }
+    if (edge !== 'last' && edge !== 'first') {
+      this.report(span, Codes.badPer, `'per' goes with 'at last' or 'at first', not with 'at ${edge}'`, "'at start' and 'at end' read the rows alive at an instant, which needs no entity");
+      return null;
+    }
+    return { column: column.image, span: spanOf(column) };
+  }
+
+  /** `over 12 months`, `over year to date`, `over all time`. */
+  private overClause(clause: CstNode, span: Span): OverClause | null {
+    const count = tokens(clause, 'count')[0];
+    const words = tokens(clause, 'words');
+    const text = words.map((w) => w.image.toLowerCase());
+    const hint = "write 'over 12 months' (a rolling window), 'over year to date' (also month, quarter, week) or 'over all time'";
+    if (count) {
+      if (words.length === 1) {
+        const v = this.intervalValue(count, words[0], span);
+        return v ? { kind: 'interval', count: v.count, unit: v.unit, span } : null;
+      }
+    } else if (text.length === 3 && GRAIN_WORDS.includes(text[0]) && text[1] === 'to' && text[2] === 'date') {
+      return { kind: 'to_date', grain: text[0] as IntervalUnit, span };
+    } else if (text.length === 2 && text[0] === 'all' && text[1] === 'time') {
+      return { kind: 'all', span };
+    }
+    this.report(span, Codes.badOver, `'over' must be followed by an interval, '<grain> to date' or 'all time'${words.length || count ? `, not '${[count?.image, ...words.map((w) => w.image)].filter(Boolean).join(' ')}'` : ''}`, hint);
+    return null;
   }
 
   /** From the clause's keyword to its last token. */

@@ -40,10 +40,11 @@ export const Where = keyword('where');
 export const On = keyword('on');
 export const At = keyword('at');
 export const During = keyword('during');
+export const Over = keyword('over');
 
 /** The reserved words, lower case: they cannot be used as names (`start` and `if` are not reserved). */
 export const keywordTokens: readonly TokenType[] = [
-  Or, And, Not, In, Is, Null, True, False, Case, When, Then, Else, End, Where, On, At, During,
+  Or, And, Not, In, Is, Null, True, False, Case, When, Then, Else, End, Where, On, At, During, Over,
 ];
 export const keywords: readonly string[] = keywordTokens.map((t) => t.name.toLowerCase());
 

@@ -10,7 +10,8 @@ import { keyNode, nodeAtPath, scalarOrigin, spanOfNode, type YamlFile } from './
 interface RawFixture {
   name: string;
   given: Record<string, Record<string, unknown>[]>;
-  grain?: Grain;
+  grain?: Grain | 'none';
+  periods?: 'all' | 'data';
   from?: string;
   to?: string;
   by?: string[];
@@ -32,6 +33,7 @@ interface RawKpi {
   currency?: string;
   better: 'higher' | 'lower';
   format?: string;
+  empty?: number | null;
   formula: string;
   measures?: Record<string, string>;
   time?: string;
@@ -71,6 +73,7 @@ export function loadKpi(yaml: YamlFile): { value: KpiDef | null; diagnostics: Di
     currency: raw.currency ?? null,
     better: raw.better,
     format: raw.format ?? null,
+    empty: raw.empty ?? null,
     formula: formula(['formula'], raw.formula),
     measures: Object.entries(raw.measures ?? {}).map(([name, text]) => ({
       name: { value: name, span: spanOfNode(yaml, keyNode(yaml.doc, ['measures'], name)) },
@@ -113,6 +116,7 @@ function fixture(t: RawFixture, i: number, grain: Grain, span: (path: (string | 
     name: t.name,
     given: t.given,
     grain: t.grain ?? grain,
+    periods: t.periods ?? 'all',
     by: t.by ?? [],
     from: t.from ?? null,
     to: t.to ?? null,

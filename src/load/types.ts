@@ -68,7 +68,9 @@ export interface FixtureExpectation {
 export interface Fixture {
   name: string;
   given: Record<string, Record<string, unknown>[]>;
-  grain: Grain;
+  /** The query's grain; `none` for one value over the range. */
+  grain: Grain | 'none';
+  periods: 'all' | 'data';
   by: string[];
   from: string | null;
   to: string | null;
@@ -92,6 +94,8 @@ export interface KpiDef {
   currency: string | null;
   better: 'higher' | 'lower';
   format: string | null;
+  /** What a period with no input rows shows (null: null). */
+  empty: number | null;
   formula: FormulaText;
   measures: { name: Located<string>; formula: FormulaText }[];
   /** `table.column`, the default time column. */

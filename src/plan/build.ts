@@ -4,10 +4,12 @@
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
 import { findDimension, type Catalog } from '../check/catalog.js';
 import { irChildren, type CheckedKpi } from '../check/check.js';
-import type { AggregateSpec, DimensionPlan, Grain, IrExpr, JoinStep, QueryPlan, Scan, ValueType } from './ir.js';
+import type { AggregateSpec, DimensionPlan, Grain, IrExpr, JoinStep, QueryGrain, QueryPlan, Scan, Shift, ValueType } from './ir.js';
 
 export interface QueryOptions {
-  grain: Grain;
+  grain: QueryGrain;
+  /** `all` (default): every period of the range; `data`: only the periods with rows. */
+  periods?: 'all' | 'data';
   /** Dimension names, as the KPIs declare them (`region`, `technicians.region`). */
   by: string[];
   /** A row condition per table, resolved by the caller (`--where`). */
@@ -58,9 +60,23 @@ export function buildPlan(kpis: CheckedKpi[], catalog: Catalog, options: QueryOp
   };
   let lookback = 0;
   const outputs = kpis.map((k) => {
-    const value = pushPrevious(extract(k.value), 0, (n) => (lookback = Math.max(lookback, n)));
-    return { id: k.def.id.value, value };
+    const value = pushShifts(extract(k.value), [], (shifts) => {
+      if (options.grain === 'none') {
+        diagnostics.push({
+          severity: 'error',
+          code: 'KPI0510',
+          message: `${k.def.id.value} reads a value of another period (previous or start_of), which needs a time grain; --grain none has one period`,
+          file: k.def.file,
+          span: k.def.id.span,
+          hint: 'ask for a grain such as --grain month',
+        });
+        return;
+      }
+      lookback = Math.max(lookback, lookbackOf(shifts, options.grain));
+    });
+    return { id: k.def.id.value, value, empty: k.def.empty };
   });
+  if (diagnostics.length > 0) return { value: null, diagnostics };
 
   const dimensions: DimensionPlan[] = [];
   for (const asked of options.by) {
@@ -94,11 +110,11 @@ export function buildPlan(kpis: CheckedKpi[], catalog: Catalog, options: QueryOp
   }
   const rangeColumns = uniqueBy(
     scans.map((s) =>
-      s.time.kind === 'period' ? { table: s.table, column: s.time.column, type: s.time.columnType } : { table: s.table, column: s.time.from, type: s.time.fromType },
+      s.time.kind === 'snapshot' ? { table: s.table, column: s.time.from, type: s.time.fromType } : { table: s.table, column: s.time.column, type: s.time.columnType },
     ),
     (r) => `${r.table}.${r.column}`,
   );
-  return { value: { grain: options.grain, dimensions, scans, outputs, lookback, rangeColumns }, diagnostics };
+  return { value: { grain: options.grain, periods: options.periods ?? 'all', dimensions, scans, outputs, lookback, rangeColumns }, diagnostics };
 }
 
 /** `region` asks for a declared `customers.region`, and `customers.region` for a declared `region`. */
@@ -106,15 +122,35 @@ function matchesDimension(declared: string, asked: string): boolean {
   return declared === asked || declared.endsWith(`.${asked}`) || asked.endsWith(`.${declared}`);
 }
 
-/** previous(x) becomes previous(agg_ref) at every leaf, so emitters only shift stored columns. */
-function pushPrevious(e: IrExpr, periods: number, seen: (n: number) => void): IrExpr {
-  if (e.kind === 'previous') return pushPrevious(e.operand, periods + e.periods, seen);
+/**
+ * previous(x) and the other offsets move down to every aggregate they cover, so emitters only
+ * read stored columns at another period: previous(agg_ref, n) when every shift is a whole number
+ * of periods (a lag), else shifted(agg_ref, shifts).
+ */
+function pushShifts(e: IrExpr, shifts: Shift[], seen: (shifts: Shift[]) => void): IrExpr {
+  if (e.kind === 'previous') return pushShifts(e.operand, [...shifts, { kind: 'periods', n: e.periods }], seen);
+  if (e.kind === 'shifted') return pushShifts(e.operand, [...shifts, ...e.shifts], seen);
   if (e.kind === 'agg_ref') {
-    if (periods === 0) return e;
-    seen(periods);
-    return { kind: 'previous', operand: e, periods };
+    if (shifts.length === 0) return e;
+    seen(shifts);
+    if (shifts.every((x) => x.kind === 'periods')) return { kind: 'previous', operand: e, periods: shifts.reduce((n, x) => n + (x.kind === 'periods' ? x.n : 0), 0) };
+    return { kind: 'shifted', operand: e, shifts };
   }
-  return mapChildren(e, (c) => pushPrevious(c, periods, seen));
+  return mapChildren(e, (c) => pushShifts(c, shifts, seen));
+}
+
+const MAX_DAYS: Record<Grain, number> = { day: 1, week: 7, month: 31, quarter: 92, year: 366 };
+const MIN_DAYS: Record<Grain, number> = { day: 1, week: 7, month: 28, quarter: 89, year: 365 };
+
+/** How many periods before the first one the shifts may reach (an upper bound). */
+function lookbackOf(shifts: Shift[], grain: Grain): number {
+  let n = 0;
+  for (const x of shifts) {
+    if (x.kind === 'periods') n += x.n;
+    else if (x.kind === 'interval') n += Math.ceil((x.count * MAX_DAYS[x.unit]) / MIN_DAYS[grain]) + 1;
+    else n += Math.ceil(MAX_DAYS[x.grain] / MIN_DAYS[grain]);
+  }
+  return n;
 }
 
 export function mapChildren(e: IrExpr, f: (c: IrExpr) => IrExpr): IrExpr {
@@ -127,6 +163,7 @@ export function mapChildren(e: IrExpr, f: (c: IrExpr) => IrExpr): IrExpr {
     case 'not':
     case 'is_null':
     case 'previous':
+    case 'shifted':
       return { ...e, operand: f(e.operand) };
     case 'arith':
     case 'compare':
@@ -171,3 +208,16 @@ function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
   const seen = new Set<string>();
   return items.filter((i) => (seen.has(key(i)) ? false : (seen.add(key(i)), true)));
 }
+
+/** The scans an output reads at its own period (not through previous or another shift). */
+export function directScans(e: IrExpr): string[] {
+  const out = new Set<string>();
+  const visit = (x: IrExpr) => {
+    if (x.kind === 'agg_ref') out.add(x.scan);
+    if (x.kind === 'previous' || x.kind === 'shifted') return;
+    irChildren(x).forEach(visit);
+  };
+  visit(e);
+  return [...out];
+}
+

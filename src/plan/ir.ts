@@ -3,6 +3,8 @@
 // inlined, and every aggregate says which rows it reads and how they fall into periods.
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+/** A query's grain: a period grain, or `none` for one value over the whole range. */
+export type QueryGrain = Grain | 'none';
 export type ValueType = 'number' | 'boolean' | 'string' | 'date' | 'timestamp' | 'null';
 
 /** One many-to-one hop: `from.fk = to.key`. */
@@ -43,12 +45,39 @@ export type AggregateFn =
   | 'min'
   | 'max'
   | 'median'
-  | 'percentile';
+  | 'percentile'
+  /** Discrete: the first value whose cumulative share reaches the fraction. */
+  | 'median_disc'
+  | 'percentile_disc';
+
+/** The rows a window aggregate reads for a period `[s, e)`, by its time column `t`. */
+export type Window =
+  /** `over 12 months`: `e - 12 months <= t < e`. */
+  | { kind: 'interval'; count: number; unit: Grain }
+  /** `over year to date`: from the start of the year holding the period's last instant to `e`. */
+  | { kind: 'to_date'; grain: Grain }
+  /** `over all time`: `t < e`. */
+  | { kind: 'all' };
 
 /** How an aggregate's rows fall into periods. */
 export type TimeSpec =
   | { kind: 'period'; column: string; columnType: 'date' | 'timestamp' }
-  | { kind: 'snapshot'; edge: 'start' | 'end' | 'during'; from: string; to: string; fromType: 'date' | 'timestamp'; toType: 'date' | 'timestamp' };
+  | { kind: 'snapshot'; edge: 'start' | 'end' | 'during'; from: string; to: string; fromType: 'date' | 'timestamp'; toType: 'date' | 'timestamp' }
+  | { kind: 'window'; column: string; columnType: 'date' | 'timestamp'; window: Window }
+  /**
+   * Semi-additive (`at last`, `at first`): of the period's rows, those whose time is the latest
+   * (earliest) in the period, over the whole table or per value of `per` (a column of the table).
+   */
+  | { kind: 'semi'; edge: 'last' | 'first'; column: string; columnType: 'date' | 'timestamp'; per: string | null; perType: ValueType | null };
+
+/** How an offset moves a period start `p` (the result is truncated to the query's grain). */
+export type Shift =
+  /** `previous(x, 3)`: three periods back. */
+  | { kind: 'periods'; n: number }
+  /** `previous(x, 1 year)`: `p - 1 year`. */
+  | { kind: 'interval'; count: number; unit: Grain }
+  /** `start_of(x, month)`: the start of the month holding `p`. */
+  | { kind: 'start_of'; grain: Grain };
 
 export interface AggregateSpec {
   table: string;
@@ -79,7 +108,12 @@ export type IrExpr =
   /** An aggregate after planning: column `column` of scan `scan`. */
   | { kind: 'agg_ref'; scan: string; column: string; fn: AggregateFn }
   /** The value of `operand` `periods` periods before (operand holds only agg_refs and constants). */
-  | { kind: 'previous'; operand: IrExpr; periods: number };
+  | { kind: 'previous'; operand: IrExpr; periods: number }
+  /**
+   * The value of `operand` at another period: each shift moves the period start in turn, the first
+   * shift first. After planning, operand is an agg_ref.
+   */
+  | { kind: 'shifted'; operand: IrExpr; shifts: Shift[] };
 
 /** A dimension, and per table of the query the path that reaches its column. */
 export interface DimensionPlan {
@@ -104,10 +138,14 @@ export interface Scan {
 export interface KpiValue {
   id: string;
   value: IrExpr;
+  /** What a period shows when none of the value's aggregates has a row in it (null: null). */
+  empty: number | null;
 }
 
 export interface QueryPlan {
-  grain: Grain;
+  grain: QueryGrain;
+  /** `all`: every period of the range; `data`: only periods where some scan has a row. */
+  periods: 'all' | 'data';
   dimensions: DimensionPlan[];
   scans: Scan[];
   outputs: KpiValue[];

@@ -8,12 +8,14 @@ import { checkRowCondition, type Scope } from '../check/expr.js';
 import { parseFormula } from '../lang/parse.js';
 import type { Expr } from '../lang/ast.js';
 import { buildPlan } from './build.js';
-import type { Grain, IrExpr, QueryPlan } from './ir.js';
+import type { IrExpr, QueryGrain, QueryPlan } from './ir.js';
 
 export interface QueryRequest {
   ids: string[];
   /** Default: the first KPI's grain. */
-  grain?: Grain;
+  grain?: QueryGrain;
+  /** `all` (default): every period of the range; `data`: only periods with rows. */
+  periods?: 'all' | 'data';
   by?: string[];
   where?: string | null;
 }
@@ -35,7 +37,7 @@ export function planQuery(project: CheckedProject, request: QueryRequest): Resul
     where = resolved;
   }
   const grain = request.grain ?? kpis[0].def.grain;
-  const plan = buildPlan(kpis, project.catalog, { grain, by: request.by ?? [], where });
+  const plan = buildPlan(kpis, project.catalog, { grain, periods: request.periods, by: request.by ?? [], where });
   const all = dedupe([...diagnostics, ...plan.diagnostics]);
   return { value: all.some((d) => d.severity === 'error') ? null : plan.value, diagnostics: all };
 }

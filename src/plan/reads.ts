@@ -17,8 +17,9 @@ export function planReads(plan: QueryPlan): { table: string; columns: string[] }
     irChildren(e).forEach(visit);
   };
   for (const scan of plan.scans) {
-    if (scan.time.kind === 'period') add(scan.table, scan.time.column);
-    else (add(scan.table, scan.time.from), add(scan.table, scan.time.to));
+    if (scan.time.kind === 'snapshot') (add(scan.table, scan.time.from), add(scan.table, scan.time.to));
+    else add(scan.table, scan.time.column);
+    if (scan.time.kind === 'semi' && scan.time.per) add(scan.table, scan.time.per);
     if (scan.filter) visit(scan.filter);
     for (const a of scan.aggregates) {
       if (a.spec.arg) visit(a.spec.arg);

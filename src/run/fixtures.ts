@@ -59,7 +59,7 @@ async function runFixture(project: CheckedProject, kpi: KpiDef, f: Fixture, db: 
     for (const col of [...unknown].sort()) fail(`${table} has no column '${col}'`, didYouMean(col, source.columns.map((c) => c.name)));
   }
   if (result.diagnostics.length > 0) return result;
-  const plan = planQuery(project, { ids: [kpi.id.value], grain: f.grain, by: f.by });
+  const plan = planQuery(project, { ids: [kpi.id.value], grain: f.grain, periods: f.periods, by: f.by });
   if (!plan.value) {
     result.diagnostics.push(...plan.diagnostics);
     return result;

@@ -38,7 +38,7 @@ columns:
 `,
 };
 
-const KPIS: Record<string, [unit: string, formula: string]> = {
+const KPIS: Record<string, [unit: string, formula: string, extra?: string]> = {
   job_median: ['hours', 'jobs.median(hours)'],
   job_p90: ['hours', "jobs.percentile(hours_between(started_at, done_at), 0.9 where urgent or kind not in ['a', 'b'])"],
   job_spread: ['count', 'jobs.max(visits) - jobs.min(visits) + jobs.avg(visits)'],
@@ -54,6 +54,16 @@ const KPIS: Record<string, [unit: string, formula: string]> = {
   job_started_ratio: ['ratio', 'jobs.count(on started_at) / jobs.count()'],
   job_wait: ['minutes', 'jobs.avg(minutes_between(opened_on, started_at) where opened_on <= started_at)'],
   job_logic: ['count', "jobs.count(where urgent and kind = 'a' or not urgent)"],
+  job_rolling: ['count', 'jobs.count(over 3 months) + jobs.count(where urgent over 10 days)'],
+  job_distinct_window: ['count', 'jobs.count_distinct(site_id over 10 days)'],
+  job_to_date: ['hours', 'jobs.sum(hours over year to date) + jobs.sum(hours over month to date)'],
+  job_all_time: ['count', "jobs.count(where kind = 'a' over all time)"],
+  job_last: ['count', 'jobs.sum(visits at last per site_id) + jobs.count(at last)'],
+  job_first: ['hours', 'jobs.max(hours at first) + jobs.sum(hours on started_at at first per kind)'],
+  job_offsets: ['count', 'jobs.count() - previous(jobs.count(), 1 year) + start_of(jobs.count(), quarter)'],
+  job_offsets_days: ['count', 'previous(jobs.count(), 10 days) + previous(start_of(jobs.count(), month), 2)'],
+  job_disc: ['hours', 'jobs.median_disc(hours) + jobs.percentile_disc(hours, 0.3)'],
+  job_empty: ['count', 'jobs.count(where urgent) + jobs.sum(visits)', 'empty: 0'],
 };
 
 function writeProject(): string {
@@ -61,7 +71,7 @@ function writeProject(): string {
   mkdirSync(join(root, 'schemas', 'sources'), { recursive: true });
   mkdirSync(join(root, 'kpis', 'test'), { recursive: true });
   for (const [table, text] of Object.entries(SOURCES)) writeFileSync(join(root, 'schemas', 'sources', `${table}.yaml`), text);
-  for (const [id, [unit, formula]] of Object.entries(KPIS)) {
+  for (const [id, [unit, formula, extra]] of Object.entries(KPIS)) {
     writeFileSync(
       join(root, 'kpis', 'test', `${id}.yaml`),
       [
@@ -77,6 +87,7 @@ function writeProject(): string {
         `formula: "${formula}"`,
         'grain: month',
         'dimensions: [kind, area]',
+        ...(extra ? [extra] : []),
         '',
       ].join('\n'),
     );

@@ -107,15 +107,15 @@ describe('aggregate clauses', () => {
       hint: "combine the conditions with 'and'",
     });
     expect(only('t.count(on a at end on b)')).toMatchObject({ at: 'KPI0205 1:21/4', message: "this aggregate already has an 'on' clause" });
-    const alive = "this aggregate already says which rows are alive ('at start', 'at end' or 'during')";
+    const alive = "this aggregate already says which rows each period reads ('at ...', 'during' or 'over ...')";
     expect(only('t.count(at end at start)')).toMatchObject({ at: 'KPI0205 1:16/8', message: alive });
     expect(only('t.sum(x during at end)')).toMatchObject({ at: 'KPI0205 1:16/6', message: alive });
     expect(only('t.sum(x at start during)')).toMatchObject({ at: 'KPI0205 1:18/6', message: alive });
   });
 
   it("KPI0206 'at' without start or end", () => {
-    expect(only('t.count(at foo)')).toMatchObject({ at: 'KPI0206 1:9/6', message: "'at' must be followed by 'start' or 'end', not 'foo'" });
-    expect(only('t.count(at)')).toMatchObject({ at: 'KPI0206 1:9/2', message: "'at' must be followed by 'start' or 'end'" });
+    expect(only('t.count(at foo)')).toMatchObject({ at: 'KPI0206 1:9/6', message: "'at' must be followed by 'start', 'end', 'last' or 'first', not 'foo'" });
+    expect(only('t.count(at)')).toMatchObject({ at: 'KPI0206 1:9/2', message: "'at' must be followed by 'start', 'end', 'last' or 'first'" });
     expect(only("t.count(at 'end')")).toMatchObject({ at: 'KPI0206 1:9/8' });
     expect(only('t.count(at where x)')).toMatchObject({ at: 'KPI0206 1:9/2' });
   });
@@ -126,6 +126,41 @@ describe('aggregate clauses', () => {
       message: "'where' only goes in an aggregate over a table",
       hint: "write the aggregate on its table, as in 'work_orders.count(where ...)'",
     });
+  });
+});
+
+describe('windows, snapshots and intervals', () => {
+  it('KPI0230 an interval with an unknown unit or a bad count', () => {
+    expect(only('previous(x, 3 fortnights)')).toEqual({
+      at: 'KPI0230 1:15/10',
+      message: "'3 fortnights' is not an interval: 'fortnights' is not a unit of time",
+      hint: 'an interval is a whole number and one of day(s), week(s), month(s), quarter(s), year(s), as in 12 months; a number cannot be followed by a name otherwise',
+    });
+    expect(only('previous(x, 1.5 years)')).toMatchObject({ at: 'KPI0230 1:13/3', message: 'an interval needs a whole number of years from 1 to 10000, not 1.5' });
+    expect(only('t.sum(x over 0 days)')).toMatchObject({ at: 'KPI0230 1:14/1', message: 'an interval needs a whole number of days from 1 to 10000, not 0' });
+    expect(only('1 b')).toMatchObject({ at: 'KPI0230 1:3/1' });
+  });
+
+  it("KPI0231 'over' without a window", () => {
+    const hint = "write 'over 12 months' (a rolling window), 'over year to date' (also month, quarter, week) or 'over all time'";
+    expect(only('t.sum(x over)')).toEqual({ at: 'KPI0231 1:9/4', message: "'over' must be followed by an interval, '<grain> to date' or 'all time'", hint });
+    expect(only('t.sum(x over decade to date)')).toMatchObject({ at: 'KPI0231 1:9/19', message: "'over' must be followed by an interval, '<grain> to date' or 'all time', not 'decade to date'" });
+    expect(only('t.sum(x over all)')).toMatchObject({ at: 'KPI0231 1:9/8' });
+    expect(only('t.sum(x over 12 months ago)')).toMatchObject({ at: 'KPI0231 1:9/18' });
+  });
+
+  it("KPI0232 'per' in the wrong place", () => {
+    expect(only('t.sum(x at end per a)')).toEqual({
+      at: 'KPI0232 1:16/5',
+      message: "'per' goes with 'at last' or 'at first', not with 'at end'",
+      hint: "'at start' and 'at end' read the rows alive at an instant, which needs no entity",
+    });
+    expect(only('t.sum(x at last by a)')).toMatchObject({ at: 'KPI0232 1:17/4', message: "expected 'per' and a column after 'at last', found 'by a'" });
+    expect(only('t.sum(x at last per)')).toMatchObject({ at: 'KPI0232 1:17/3', message: "expected 'per' and a column after 'at last', found 'per'" });
+  });
+
+  it("KPI0205 'over' together with 'at' or 'during'", () => {
+    expect(only('t.sum(x at end over 2 days)')).toMatchObject({ at: 'KPI0205 1:16/11', message: "this aggregate already says which rows each period reads ('at ...', 'during' or 'over ...')" });
   });
 });
 

@@ -28,6 +28,8 @@ export function sexpr(e: Expr): string {
       return String(e.value);
     case 'null':
       return 'null';
+    case 'interval':
+      return `(interval ${e.count} ${e.unit})`;
     case 'name':
       return e.name;
     case 'qualified':
@@ -48,7 +50,8 @@ export function sexpr(e: Expr): string {
       const parts = [`agg ${e.table}.${e.fn}`, ...e.args.map(sexpr)];
       if (e.where) parts.push(`where: ${sexpr(e.where)}`);
       if (e.on) parts.push(`on: ${e.on.column}`);
-      if (e.at) parts.push(`at: ${e.at.edge}`);
+      if (e.at) parts.push(`at: ${e.at.edge}${e.at.per ? ` per ${e.at.per.column}` : ''}`);
+      if (e.over) parts.push(`over: ${e.over.kind === 'interval' ? `${e.over.count} ${e.over.unit}` : e.over.kind === 'to_date' ? `${e.over.grain} to date` : 'all time'}`);
       return `(${parts.join(' ')})`;
     }
   }

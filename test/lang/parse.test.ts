@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keywords } from '../../src/lang/parse.js';
+import { printExpr } from '../../src/lang/print.js';
 import { parseOk, sexpr } from './helpers.js';
 
 describe('parseFormula: valid formulas', () => {
@@ -105,7 +106,7 @@ describe('parseFormula: keywords', () => {
   });
 
   it('are the reserved words, lower case', () => {
-    expect(keywords).toEqual(['or', 'and', 'not', 'in', 'is', 'null', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'where', 'on', 'at', 'during']);
+    expect(keywords).toEqual(['or', 'and', 'not', 'in', 'is', 'null', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'where', 'on', 'at', 'during', 'over']);
     expect(keywords).not.toContain('if');
     expect(keywords).not.toContain('start');
   });
@@ -195,7 +196,8 @@ describe('parseFormula: spans', () => {
         span: { start: 20, end: 30 },
       },
       on: { column: 'closed_at', span: { start: 31, end: 43 } },
-      at: { edge: 'end', span: { start: 44, end: 50 } },
+      at: { edge: 'end', per: null, span: { start: 44, end: 50 } },
+      over: null,
       span: { start: 0, end: 51 },
     });
   });
@@ -206,5 +208,31 @@ describe('parseFormula: spans', () => {
     expect(parseOk('x not in [1, 2]')).toMatchObject({ kind: 'in', negated: true, span: { start: 0, end: 15 } });
     expect(parseOk('x is not null')).toMatchObject({ kind: 'is_null', negated: true, span: { start: 0, end: 13 } });
     expect(parseOk('case when a then b end')).toMatchObject({ kind: 'case', else: null, span: { start: 0, end: 22 } });
+  });
+});
+
+describe('parseFormula: windows, semi-additive snapshots and offsets', () => {
+  it('reads every form', () => {
+    expect(sexpr(parseOk('customers.count(on churned_at over 12 months)'))).toBe('(agg customers.count on: churned_at over: 12 month)');
+    expect(sexpr(parseOk('revenue.sum(amount over year to date)'))).toBe('(agg revenue.sum amount over: year to date)');
+    expect(sexpr(parseOk('revenue.sum(amount OVER All Time where a)'))).toBe('(agg revenue.sum amount where: a over: all time)');
+    expect(sexpr(parseOk('w.count_distinct(c over 1 day)'))).toBe('(agg w.count_distinct c over: 1 day)');
+    expect(sexpr(parseOk('b.sum(balance at last per account_id)'))).toBe('(agg b.sum balance at: last per account_id)');
+    expect(sexpr(parseOk('b.sum(balance at first)'))).toBe('(agg b.sum balance at: first)');
+    expect(sexpr(parseOk('previous(x, 1 year) + previous(x, 4)'))).toBe('(+ (call previous x (interval 1 year)) (call previous x 4))');
+    expect(sexpr(parseOk('start_of(x, month)'))).toBe('(call start_of x month)');
+  });
+
+  it('prints them back canonically', () => {
+    expect(printExpr(parseOk('customers.count(on churned_at OVER 12 MONTHS)'))).toBe('customers.count(on churned_at over 12 months)');
+    expect(printExpr(parseOk('b.sum(balance AT LAST PER account_id)'))).toBe('b.sum(balance at last per account_id)');
+    expect(printExpr(parseOk('previous(x, 1 years)'))).toBe('previous(x, 1 year)');
+  });
+
+  it('keeps the spans of the clauses', () => {
+    const e = parseOk('b.sum(balance at last per account_id)');
+    expect(e.kind === 'aggregate' && e.at).toEqual({ edge: 'last', per: { column: 'account_id', span: { start: 26, end: 36 } }, span: { start: 14, end: 36 } });
+    const w = parseOk('t.sum(x over 12 months)');
+    expect(w.kind === 'aggregate' && w.over).toEqual({ kind: 'interval', count: 12, unit: 'month', span: { start: 8, end: 22 } });
   });
 });

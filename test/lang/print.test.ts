@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BinaryOp, Expr } from '../../src/lang/ast.js';
+import type { AtClause, BinaryOp, Expr, IntervalUnit, OverClause } from '../../src/lang/ast.js';
 import { printExpr } from '../../src/lang/print.js';
 import { parseOk, withoutSpans } from './helpers.js';
 
@@ -83,6 +83,9 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
       fc.tuple(sub, fc.array(sub, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([operand, values, negated]): Expr => ({ kind: 'in', operand, values, negated, span })),
       fc.tuple(sub, fc.boolean()).map(([operand, negated]): Expr => ({ kind: 'is_null', operand, negated, span })),
       fc.tuple(name, fc.array(sub, { maxLength: 3 })).map(([n, args]): Expr => ({ kind: 'call', name: n, nameSpan: span, args, span })),
+      fc
+        .tuple(sub, fc.integer({ min: 1, max: 40 }), fc.constantFrom<IntervalUnit>('day', 'week', 'month', 'quarter', 'year'))
+        .map(([x, count, unit]): Expr => ({ kind: 'call', name: 'previous', nameSpan: span, args: [x, { kind: 'interval', count, unit, span }], span })),
       fc.tuple(fc.array(fc.tuple(sub, sub), { minLength: 1, maxLength: 2 }), fc.option(sub, { nil: null })).map(
         ([whens, otherwise]): Expr => ({ kind: 'case', whens: whens.map(([when, then]) => ({ when, then })), else: otherwise, span }),
       ),
@@ -93,9 +96,22 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
           fc.array(sub, { maxLength: 2 }),
           fc.option(sub, { nil: null }),
           fc.option(name, { nil: null }),
-          fc.option(fc.constantFrom<'start' | 'end'>('start', 'end'), { nil: null }),
+          fc.option(
+            fc.oneof(
+              fc.constantFrom<AtClause['edge']>('start', 'end', 'during').map((edge) => ({ at: { edge, per: null, span } as AtClause, over: null })),
+              fc.tuple(fc.constantFrom<'last' | 'first'>('last', 'first'), fc.option(name, { nil: null })).map(([edge, per]) => ({ at: { edge, per: per === null ? null : { column: per, span }, span } as AtClause, over: null })),
+              fc
+                .oneof(
+                  fc.tuple(fc.integer({ min: 1, max: 40 }), fc.constantFrom<IntervalUnit>('day', 'week', 'month', 'quarter', 'year')).map(([count, unit]): OverClause => ({ kind: 'interval', count, unit, span })),
+                  fc.constantFrom<IntervalUnit>('day', 'week', 'month', 'quarter', 'year').map((grain): OverClause => ({ kind: 'to_date', grain, span })),
+                  fc.constant<OverClause>({ kind: 'all', span }),
+                )
+                .map((over) => ({ at: null, over })),
+            ),
+            { nil: null },
+          ),
         )
-        .map(([table, fn, args, where, on, at]): Expr => ({
+        .map(([table, fn, args, where, on, rows]): Expr => ({
           kind: 'aggregate',
           table,
           tableSpan: span,
@@ -104,7 +120,8 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
           args,
           where,
           on: on === null ? null : { column: on, span },
-          at: at === null ? null : { edge: at, span },
+          at: rows?.at ?? null,
+          over: rows?.over ?? null,
           span,
         })),
     ),

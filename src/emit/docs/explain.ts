@@ -2,7 +2,7 @@
 // is 'completed', per period by completed_at". Sub-expressions that are a named measure or another
 // KPI are called by their name, so a formula reads at the level it was written.
 
-import type { AggregateSpec, IrExpr, ScalarFn, TimeSpec } from '../../plan/ir.js';
+import type { AggregateSpec, IrExpr, ScalarFn, Shift, TimeSpec } from '../../plan/ir.js';
 
 /** Words, and the names in them that a renderer may link or mark up. */
 export type Piece = string | { kpi: string } | { measure: string };
@@ -109,6 +109,11 @@ function words(e: IrExpr, names: Names, top = false): Phrase {
       const when = e.periods === 1 ? ' in the previous period' : ` ${e.periods} periods before`;
       return phrase(Level.Primary, sub(e.operand, Level.Primary), operand.tail && operand.level >= Level.Primary ? `,${when}` : when);
     }
+    case 'shifted': {
+      const operand = words(e.operand, names);
+      const when = ` ${[...e.shifts].reverse().map(shiftWords).join(', ')}`;
+      return phrase(Level.Primary, sub(e.operand, Level.Primary), operand.tail && operand.level >= Level.Primary ? `,${when}` : when);
+    }
     default: {
       const never: never = e;
       return never;
@@ -145,6 +150,12 @@ function aggregate(s: AggregateSpec, names: Names): Piece[] {
     case 'percentile':
       head = [`the ${ordinal((s.fraction ?? 0.5) * 100)} percentile of `, ...arg, ` over ${rows}`];
       break;
+    case 'median_disc':
+      head = ['the median (a value that occurs) of ', ...arg, ` over ${rows}`];
+      break;
+    case 'percentile_disc':
+      head = [`the ${ordinal((s.fraction ?? 0.5) * 100)} percentile (a value that occurs) of `, ...arg, ` over ${rows}`];
+      break;
     default: {
       const never: never = s.fn;
       return never;
@@ -167,6 +178,13 @@ function timeWords(t: TimeSpec): string {
       const when = { start: 'alive at the start of each period', end: 'alive at the end of each period', during: 'alive at any time during each period' }[t.edge];
       return `${when} (from ${t.from} to ${t.to})`;
     }
+    case 'window': {
+      const w = t.window;
+      const span = w.kind === 'interval' ? `in the ${w.count === 1 ? w.unit : `${w.count} ${w.unit}s`} up to the end of each period` : w.kind === 'to_date' ? `from the start of the ${w.grain} to the end of each period (${w.grain} to date)` : 'from the first row up to the end of each period (all time)';
+      return `${span}, by ${t.column}`;
+    }
+    case 'semi':
+      return `only the rows at the ${t.edge} ${t.column} of each period${t.per ? ` for each ${t.per}` : ''}`;
     default: {
       const never: never = t;
       return never;
@@ -262,6 +280,7 @@ function hasAggregate(e: IrExpr): boolean {
     case 'not':
     case 'is_null':
     case 'previous':
+    case 'shifted':
       return hasAggregate(e.operand);
     case 'arith':
     case 'compare':
@@ -314,4 +333,20 @@ function merge(pieces: Piece[]): Piece[] {
     else out.push(p);
   }
   return out;
+}
+
+/** `1 year before`, `at the start of the month` (shifts read outermost last). */
+function shiftWords(x: Shift): string {
+  switch (x.kind) {
+    case 'periods':
+      return x.n === 1 ? 'in the previous period' : `${x.n} periods before`;
+    case 'interval':
+      return `${x.count === 1 ? `1 ${x.unit}` : `${x.count} ${x.unit}s`} before`;
+    case 'start_of':
+      return `at the start of the ${x.grain}`;
+    default: {
+      const never: never = x;
+      return never;
+    }
+  }
 }

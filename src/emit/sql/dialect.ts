@@ -15,6 +15,10 @@ export interface Dialect {
   truncate(grain: Grain, expr: string, type: 'date' | 'timestamp'): string;
   /** `expr` moved by `n` periods of `grain` (n may be negative). */
   addPeriods(grain: Grain, expr: string, n: number): string;
+  /** `expr` (a timestamp) moved back by `count` calendar units (`count` >= 1). */
+  subtractInterval(expr: string, count: number, unit: Grain): string;
+  /** The last representable instant before `expr` (a timestamp): `expr` minus one microsecond. */
+  justBefore(expr: string): string;
   /** A FROM item yielding one row per period start from `lo` (inclusive) to `hi` (exclusive), column `alias.period`. */
   periodSeries(grain: Grain, lo: string, hi: string, alias: string): string;
   /** `expr` as a timestamp, with null read as the end of time (an open lifespan). */

@@ -46,6 +46,11 @@ export const duckdb: Dialect = {
     const [unit, k] = UNIT[grain];
     return `${expr} ${n > 0 ? '+' : '-'} INTERVAL ${Math.abs(n) * k} ${unit}`;
   },
+  subtractInterval(expr, count, unit) {
+    const [u, k] = UNIT[unit];
+    return `${expr} - INTERVAL ${count * k} ${u}`;
+  },
+  justBefore: (expr) => `${expr} - INTERVAL 1 MICROSECOND`,
   periodSeries: (grain, lo, hi, alias) => `range(${lo}, ${hi}, INTERVAL ${INTERVAL[grain]}) AS ${alias}(period)`,
   openEnded: (expr, type) => `COALESCE(${type === 'date' ? `CAST(${expr} AS TIMESTAMP)` : expr}, TIMESTAMP 'infinity')`,
   asTimestamp: (expr, type) => (type === 'date' ? `CAST(${expr} AS TIMESTAMP)` : expr),
@@ -68,6 +73,9 @@ export const duckdb: Dialect = {
       case 'median':
       case 'percentile':
         return `quantile_cont(${x}, ${fraction})`;
+      case 'median_disc':
+      case 'percentile_disc':
+        return `quantile_disc(${x}, ${fraction})`;
       default: {
         const never: never = fn;
         return never;

@@ -2,8 +2,9 @@
 // then the per-table results are joined onto a grid of every period × dimension value: no fact
 // row is ever joined to another fact row, so nothing fans out.
 
-import type { IrExpr, QueryPlan, Scan, ValueType } from '../../plan/ir.js';
-import { pathKey } from '../../plan/build.js';
+import type { Grain, IrExpr, QueryPlan, Scan, Shift, ValueType, Window } from '../../plan/ir.js';
+import { irChildren } from '../../check/check.js';
+import { directScans, pathKey } from '../../plan/build.js';
 import type { Dialect } from './dialect.js';
 
 export interface SqlOptions {
@@ -71,24 +72,29 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     const parts = plan.rangeColumns.map(({ table, column, type }) => d.asTimestamp(`(SELECT ${agg}(${q(column)}) FROM ${q(table)})`, type));
     return parts.length === 1 ? parts[0] : `${agg === 'min' ? 'least' : 'greatest'}(${parts.join(', ')})`;
   };
-  const g = plan.grain;
+  // With no grain the range is one period, from its first day to the day after its last.
+  const g = plan.grain === 'none' ? null : plan.grain;
+  const cut: Grain = g ?? 'day';
   ctes.push([
     'bounds',
     [
       'SELECT',
       '  first_period,',
       '  last_period,',
-      `  ${d.addPeriods(g, 'first_period', -plan.lookback)} AS lo,`,
-      `  ${d.addPeriods(g, 'last_period', 1)} AS hi`,
+      `  ${g ? d.addPeriods(g, 'first_period', -plan.lookback) : 'first_period'} AS lo,`,
+      `  ${d.addPeriods(cut, 'last_period', 1)} AS hi`,
       'FROM (',
       '  SELECT',
-      `    ${d.truncate(g, `COALESCE(${d.asTimestamp('from_date', 'date')}, ${dataBound('min')})`, 'timestamp')} AS first_period,`,
-      `    ${d.truncate(g, `COALESCE(${d.asTimestamp('to_date', 'date')}, ${dataBound('max')})`, 'timestamp')} AS last_period`,
+      `    ${d.truncate(cut, `COALESCE(${d.asTimestamp('from_date', 'date')}, ${dataBound('min')})`, 'timestamp')} AS first_period,`,
+      `    ${d.truncate(cut, `COALESCE(${d.asTimestamp('to_date', 'date')}, ${dataBound('max')})`, 'timestamp')} AS last_period`,
       '  FROM params',
       ') AS b',
     ].join('\n'),
   ]);
-  ctes.push(['periods', `SELECT p.period, ${d.addPeriods(g, 'p.period', 1)} AS period_end\nFROM bounds AS b, ${d.periodSeries(g, 'b.lo', 'b.hi', 'p')}`]);
+  ctes.push([
+    'periods',
+    g ? `SELECT p.period, ${d.addPeriods(g, 'p.period', 1)} AS period_end\nFROM bounds AS b, ${d.periodSeries(g, 'b.lo', 'b.hi', 'p')}` : 'SELECT b.lo AS period, b.hi AS period_end\nFROM bounds AS b',
+  ]);
 
   for (const scan of plan.scans) ctes.push([scan.id, scanSql(plan, scan, w)]);
 
@@ -99,10 +105,29 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     ctes.push(['grid', `SELECT p.period, ${dims.map((x) => `v.${x}`).join(', ')}\nFROM periods AS p CROSS JOIN dims AS v`]);
     grid = 'grid AS g';
   }
-  const joins = plan.scans.map((s) => `LEFT JOIN ${s.id} ON ${[`${s.id}.period = g.period`, ...dims.map((x) => `${s.id}.${x} IS NOT DISTINCT FROM g.${x}`)].join(' AND ')}`);
-  const valueCtx: ValueCtx = { w, partition: dims.map((x) => `g.${x}`) };
-  const outputs = plan.outputs.map((o) => `${d.asDouble(valueSql(o.value, valueCtx))} AS ${q(o.id)}`);
-  ctes.push(['results', ['SELECT', indent([`g.period`, ...dims.map((x) => `g.${x}`), ...outputs].join(',\n')), `FROM ${grid}`, ...joins].join('\n')]);
+  const joinOn = (alias: string, period: string) => [`${alias}.period = ${period}`, ...dims.map((x) => `${alias}.${x} IS NOT DISTINCT FROM g.${x}`)].join(' AND ');
+  const joins = plan.scans.map((s) => `LEFT JOIN ${s.id} ON ${joinOn(s.id, 'g.period')}`);
+  // A value at another period (previous(x, 1 year), start_of(x, month)): the scan joined again at it.
+  const shifted = new Map<string, string>();
+  for (const o of plan.outputs) {
+    walkIr(o.value, (e) => {
+      if (e.kind !== 'shifted' || e.operand.kind !== 'agg_ref' || !g) return;
+      const key = shiftKey(e.operand.scan, e.shifts);
+      if (shifted.has(key)) return;
+      const alias = `${e.operand.scan}_at${shifted.size + 1}`;
+      shifted.set(key, alias);
+      joins.push(`LEFT JOIN ${e.operand.scan} AS ${alias} ON ${joinOn(alias, shiftedPeriod(d, g, 'g.period', e.shifts))}`);
+    });
+  }
+  const valueCtx: ValueCtx = { w, partition: dims.map((x) => `g.${x}`), shifted };
+  const outputs = plan.outputs.map((o) => {
+    let value = d.asDouble(valueSql(o.value, valueCtx));
+    const own = directScans(o.value);
+    if (o.empty !== null && own.length > 0) value = `CASE WHEN ${own.map((id) => `${id}.period IS NULL`).join(' AND ')} THEN ${d.asDouble(w.value(o.empty, 'number'))} ELSE ${value} END`;
+    return `${value} AS ${q(o.id)}`;
+  });
+  const hasData = plan.periods === 'data' ? [`${plan.scans.length ? plan.scans.map((s) => `${s.id}.period IS NOT NULL`).join(' OR ') : 'FALSE'} AS has_data__`] : [];
+  ctes.push(['results', ['SELECT', indent([`g.period`, ...dims.map((x) => `g.${x}`), ...outputs, ...hasData].join(',\n')), `FROM ${grid}`, ...joins].join('\n')]);
 
   const columns = ['period', ...plan.dimensions.map((x) => x.name), ...plan.outputs.map((o) => o.id)];
   const orderBy = columns.slice(0, 1 + dims.length).map((_, i) => (i === 0 ? '1' : `${i + 1} ${d.nullsLast}`));
@@ -110,7 +135,7 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     'SELECT',
     indent([`${d.asDate('period')} AS period`, ...dims, ...plan.outputs.map((o) => q(o.id))].join(',\n')),
     'FROM results',
-    'WHERE period >= (SELECT first_period FROM bounds)',
+    `WHERE period >= (SELECT first_period FROM bounds)${hasData.length ? ' AND has_data__' : ''}`,
     `ORDER BY ${orderBy.join(', ')}`,
   ].join('\n');
   const header = (options.header ?? []).map((l) => (l ? `-- ${l}` : '--')).join('\n');
@@ -123,14 +148,20 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
   const q = (s: string) => d.quoteIdent(s);
   const aliases = new Map<string, string>([['', 't0']]);
   scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
+  const g = plan.grain === 'none' ? null : plan.grain;
+  // Rows by their own period (truncated) only for a plain period scan with a grain; every other
+  // scan joins the periods it counts rows in.
+  const truncated = scan.time.kind === 'period' && g !== null;
   const period: PeriodSql =
-    scan.time.kind === 'period'
-      ? { start: d.truncate(plan.grain, `t0.${q(scan.time.column)}`, scan.time.columnType), end: d.addPeriods(plan.grain, d.truncate(plan.grain, `t0.${q(scan.time.column)}`, scan.time.columnType), 1), lifespan: null }
-      : {
-          start: 'p.period',
-          end: 'p.period_end',
-          lifespan: { from: d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType), to: d.asTimestamp(`t0.${q(scan.time.to)}`, scan.time.toType) },
-        };
+    scan.time.kind === 'period' && g
+      ? { start: d.truncate(g, `t0.${q(scan.time.column)}`, scan.time.columnType), end: d.addPeriods(g, d.truncate(g, `t0.${q(scan.time.column)}`, scan.time.columnType), 1), lifespan: null }
+      : scan.time.kind === 'snapshot'
+        ? {
+            start: 'p.period',
+            end: 'p.period_end',
+            lifespan: { from: d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType), to: d.asTimestamp(`t0.${q(scan.time.to)}`, scan.time.toType) },
+          }
+        : { start: 'p.period', end: 'p.period_end', lifespan: null };
   const rowCtx: RowCtx = { w, aliases, period };
   const dimCols = plan.dimensions.map((dim) => `${rowSql(dim.byScan[scan.id], rowCtx)} AS ${q(dim.name)}`);
   const aggs = scan.aggregates.map(({ column, spec }) => {
@@ -147,11 +178,34 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
   const where: string[] = [];
   let from: string[];
   let periodCol: string;
-  if (scan.time.kind === 'period') {
+  if (scan.time.kind === 'period' && truncated) {
     const col = `t0.${q(scan.time.column)}`;
     periodCol = period.start;
     from = [`FROM ${q(scan.table)} AS t0`, ...joinLines];
     where.push(`${col} >= (SELECT lo FROM bounds)`, `${col} < (SELECT hi FROM bounds)`);
+  } else if (scan.time.kind === 'period' || scan.time.kind === 'window') {
+    const t = d.asTimestamp(`t0.${q(scan.time.column)}`, scan.time.columnType);
+    const start = scan.time.kind === 'period' ? 'p.period' : windowStart(d, scan.time.window, 'p.period_end');
+    periodCol = 'p.period';
+    from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${start ? `${t} >= ${start} AND ` : ''}${t} < p.period_end`, ...joinLines];
+  } else if (scan.time.kind === 'semi') {
+    // The rows at the period's last (first) snapshot time, over the table or per entity.
+    const time = scan.time;
+    const col = q(time.column);
+    const t = (alias: string) => d.asTimestamp(`${alias}.${col}`, time.columnType);
+    const per = time.per ? q(time.per) : null;
+    const snap = [
+      `SELECT p2.period, ${per ? `s.${per} AS entity, ` : ''}${time.edge === 'last' ? 'max' : 'min'}(${t('s')}) AS at`,
+      `  FROM periods AS p2 JOIN ${q(scan.table)} AS s ON ${t('s')} >= p2.period AND ${t('s')} < p2.period_end`,
+      `  GROUP BY ${per ? '1, 2' : '1'}`,
+    ].join('\n');
+    periodCol = 'p.period';
+    from = [
+      'FROM periods AS p',
+      `JOIN ${q(scan.table)} AS t0 ON ${t('t0')} >= p.period AND ${t('t0')} < p.period_end`,
+      `JOIN (\n${snap}\n) AS snap ON snap.period = p.period AND snap.at = ${t('t0')}${per ? ` AND snap.entity IS NOT DISTINCT FROM t0.${per}` : ''}`,
+      ...joinLines,
+    ];
   } else {
     const start = d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType);
     const end = d.openEnded(`t0.${q(scan.time.to)}`, scan.time.toType);
@@ -184,6 +238,44 @@ interface RowCtx {
 interface ValueCtx {
   w: Writer;
   partition: string[];
+  /** Scan and shifts (shiftKey) → the alias the scan is joined under at the shifted period. */
+  shifted: Map<string, string>;
+}
+
+function shiftKey(scan: string, shifts: Shift[]): string {
+  return `${scan}|${JSON.stringify(shifts)}`;
+}
+
+/** The period start `period` moved by each shift in turn, truncated to the grain. */
+function shiftedPeriod(d: Dialect, grain: Grain, period: string, shifts: Shift[]): string {
+  let p = period;
+  for (const x of shifts) {
+    if (x.kind === 'periods') p = d.addPeriods(grain, p, -x.n);
+    else if (x.kind === 'interval') p = d.truncate(grain, d.subtractInterval(p, x.count, x.unit), 'timestamp');
+    else p = d.truncate(grain, d.truncate(x.grain, p, 'timestamp'), 'timestamp');
+  }
+  return p;
+}
+
+/** Where a window that ends at `end` starts (null: no start, all time). */
+function windowStart(d: Dialect, win: Window, end: string): string | null {
+  switch (win.kind) {
+    case 'interval':
+      return d.subtractInterval(end, win.count, win.unit);
+    case 'to_date':
+      return d.truncate(win.grain, d.justBefore(end), 'timestamp');
+    case 'all':
+      return null;
+    default: {
+      const never: never = win;
+      return never;
+    }
+  }
+}
+
+function walkIr(e: IrExpr, f: (x: IrExpr) => void): void {
+  f(e);
+  irChildren(e).forEach((c) => walkIr(c, f));
 }
 
 const COMPARE_SQL: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -205,6 +297,7 @@ function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string, period: Peri
     case 'column':
     case 'agg_ref':
     case 'previous':
+    case 'shifted':
     case 'aggregate':
       return leaf(e);
     case 'neg':
@@ -287,8 +380,8 @@ function rowSql(e: IrExpr, ctx: RowCtx): string {
   );
 }
 
-function aggRefSql(e: Extract<IrExpr, { kind: 'agg_ref' }>, d: Dialect): string {
-  const col = `${e.scan}.${d.quoteIdent(e.column)}`;
+function aggRefSql(e: Extract<IrExpr, { kind: 'agg_ref' }>, d: Dialect, alias = e.scan): string {
+  const col = `${alias}.${d.quoteIdent(e.column)}`;
   // An empty period has no row in the scan: a count there is 0, every other aggregate null.
   return e.fn === 'count' || e.fn === 'count_distinct' ? `COALESCE(${col}, 0)` : col;
 }
@@ -297,6 +390,11 @@ function valueSql(e: IrExpr, ctx: ValueCtx): string {
   return exprSql(e, ctx.w, (leaf) => {
     if (leaf.kind === 'agg_ref') return aggRefSql(leaf, ctx.w.d);
     if (leaf.kind === 'previous' && leaf.operand.kind === 'agg_ref') return ctx.w.d.lag(aggRefSql(leaf.operand, ctx.w.d), leaf.periods, ctx.partition, 'g.period');
+    if (leaf.kind === 'shifted' && leaf.operand.kind === 'agg_ref') {
+      const alias = ctx.shifted.get(shiftKey(leaf.operand.scan, leaf.shifts));
+      if (!alias) throw new Error('internal: a shifted value with no grain');
+      return aggRefSql(leaf.operand, ctx.w.d, alias);
+    }
     throw new Error(`internal: ${leaf.kind} in a value expression`);
   });
 }

@@ -1,7 +1,7 @@
 // Plan expressions → TypeScript expressions over the generated runtime (`rt`), laid out to a width.
 
 import { pathKey } from '../../plan/build.js';
-import type { IrExpr, ScalarFn } from '../../plan/ir.js';
+import type { IrExpr, ScalarFn, Shift } from '../../plan/ir.js';
 import { propertyAccess, tsString } from './names.js';
 
 /** A TypeScript expression: plain text, or a call whose arguments break onto lines when long. */
@@ -28,7 +28,8 @@ export function layout(c: Code, indent: number, width = 100): string {
 /** How leaves render: columns inside a scan, aggregate values in the combining step. */
 export interface Leaves {
   column?: (e: Extract<IrExpr, { kind: 'column' }>) => Code;
-  aggregate?: (scan: string, column: string, back: number) => Code;
+  /** `back`: a number of periods, or the code of a list of shifts (rt.Shift[]). */
+  aggregate?: (scan: string, column: string, back: number | string) => Code;
 }
 
 const ARITH = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
@@ -48,6 +49,9 @@ export function exprCode(e: IrExpr, leaves: Leaves): Code {
     case 'previous':
       if (!leaves.aggregate || e.operand.kind !== 'agg_ref') throw new Error('internal: previous() of something other than an aggregate');
       return leaves.aggregate(e.operand.scan, e.operand.column, e.periods);
+    case 'shifted':
+      if (!leaves.aggregate || e.operand.kind !== 'agg_ref') throw new Error('internal: a shift of something other than an aggregate');
+      return leaves.aggregate(e.operand.scan, e.operand.column, `[${e.shifts.map(shiftCode).join(', ')}]`);
     case 'aggregate':
       throw new Error('internal: an aggregate left in a planned expression');
     case 'neg':
@@ -128,4 +132,19 @@ export function columnCode(e: Extract<IrExpr, { kind: 'column' }>, aliases: Map<
   if (!alias) throw new Error(`internal: no join for ${pathKey(e.path)}`);
   const read = `j.${alias}${propertyAccess(e.column, e.path.length > 0)}`;
   return e.type === 'date' || e.type === 'timestamp' ? call('time', read) : `${read} ?? null`;
+}
+
+function shiftCode(x: Shift): string {
+  switch (x.kind) {
+    case 'periods':
+      return `{ kind: 'periods', n: ${x.n} }`;
+    case 'interval':
+      return `{ kind: 'interval', count: ${x.count}, unit: '${x.unit}' }`;
+    case 'start_of':
+      return `{ kind: 'start_of', grain: '${x.grain}' }`;
+    default: {
+      const never: never = x;
+      return never;
+    }
+  }
 }

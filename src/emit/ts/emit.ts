@@ -5,9 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { CheckedKpi, CheckedProject } from '../../check/check.js';
+import { irChildren, type CheckedKpi, type CheckedProject } from '../../check/check.js';
 import type { Catalog, Column as ColumnDef, Table as SourceDef } from '../../check/catalog.js';
-import { buildPlan, pathKey } from '../../plan/build.js';
+import { buildPlan, directScans, pathKey } from '../../plan/build.js';
 import type { AggregateSpec, DimensionPlan, IrExpr, QueryPlan, Scan } from '../../plan/ir.js';
 import { planReads } from '../../plan/reads.js';
 import { columnCode, exprCode, layout, type Code } from './code.js';
@@ -116,6 +116,10 @@ function renderKpi(k: CheckedKpi, plan: QueryPlan, catalog: Catalog): string {
   const indexes = joinTargets(plan).map((t) => ({ name: indexName(t.table, t.key), table: propertyAccess(t.table).slice(1), key: propertyAccess(t.key) }));
   const scans = plan.scans.map((s) => scanCode(plan, s));
   const value = layout(exprCode(plan.outputs[0].value, { aggregate: (scan, column, back) => `v(${tsString(scan)}, ${tsString(column)}${back ? `, ${back}` : ''})` }), 2);
+  const shifts = shiftLists(plan.outputs[0].value);
+  const output = plan.outputs[0];
+  const own = directScans(output.value);
+  const empty = output.empty !== null && own.length > 0 ? `{ value: ${output.empty}, scans: [${own.map(tsString).join(', ')}] }` : null;
   const info: Record<string, InfoValue> = {
     id,
     name: d.name,
@@ -143,7 +147,8 @@ function renderKpi(k: CheckedKpi, plan: QueryPlan, catalog: Catalog): string {
     info: infoCode(info, 0),
     doc: calculatorDoc(k, plan),
     grain: tsString(d.grain),
-    lookback: plan.lookback,
+    shifts: shifts.length ? `[${shifts.join(', ')}]` : '[]',
+    empty,
     dimensionNames: dimensions.map((x) => tsString(x.name)).join(', '),
     indexes,
     scans,
@@ -199,12 +204,36 @@ function scanCode(plan: QueryPlan, scan: Scan): string {
   const aliases = new Map<string, string>([['', 't0']]);
   scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
   const leaves = { column: (e: Extract<IrExpr, { kind: 'column' }>) => columnCode(e, aliases) };
-  const time =
-    scan.time.kind === 'period'
-      ? `{ kind: 'period', at: (r) => rt.time(r${propertyAccess(scan.time.column)}) }`
-      : `{ kind: 'snapshot', edge: ${tsString(scan.time.edge)}, from: (r) => rt.time(r${propertyAccess(scan.time.from)}), to: (r) => rt.time(r${propertyAccess(scan.time.to)}) }`;
+  const t = scan.time;
+  const at = (column: string) => `(r) => rt.time(r${propertyAccess(column)})`;
+  let time: string;
+  let what: string;
+  switch (t.kind) {
+    case 'period':
+      time = `{ kind: 'period', at: ${at(t.column)} }`;
+      what = `rows by ${t.column}`;
+      break;
+    case 'snapshot':
+      time = `{ kind: 'snapshot', edge: ${tsString(t.edge)}, from: ${at(t.from)}, to: ${at(t.to)} }`;
+      what = `rows alive ${t.edge === 'during' ? 'during' : `at the ${t.edge} of`} each period (${t.from} to ${t.to})`;
+      break;
+    case 'window': {
+      const w = t.window;
+      const win = w.kind === 'interval' ? `{ kind: 'interval', count: ${w.count}, unit: '${w.unit}' }` : w.kind === 'to_date' ? `{ kind: 'to_date', grain: '${w.grain}' }` : `{ kind: 'all' }`;
+      time = `{ kind: 'window', at: ${at(t.column)}, window: ${win} }`;
+      what = `rows by ${t.column} in a window ending at each period's end (${w.kind === 'interval' ? `${w.count} ${w.unit}` : w.kind === 'to_date' ? `${w.grain} to date` : 'all time'})`;
+      break;
+    }
+    case 'semi':
+      time = `{ kind: 'semi', edge: ${tsString(t.edge)}, at: ${at(t.column)}, per: ${t.per ? `(r) => r${propertyAccess(t.per)} ?? null` : 'null'} }`;
+      what = `the rows at the ${t.edge} ${t.column} of each period${t.per ? ` per ${t.per}` : ''}`;
+      break;
+    default: {
+      const never: never = t;
+      return never;
+    }
+  }
   const lines: string[] = [];
-  const what = scan.time.kind === 'period' ? `rows by ${scan.time.column}` : `rows alive ${scan.time.edge === 'during' ? 'during' : `at the ${scan.time.edge} of`} each period (${scan.time.from} to ${scan.time.to})`;
   lines.push(`  // ${scan.id}: ${scan.table}, ${what}.`);
   lines.push(`  const ${scan.id} = rt.scan(q, rows${propertyAccess(scan.table)}, {`);
   lines.push(`    time: ${time},`);
@@ -274,4 +303,16 @@ function infoCode(v: InfoValue, indent: number): string {
     if (indent + flat.length <= 90) return flat;
   }
   return `{\n${entries.map(([k, x]) => `${pad}${propertyKey(k)}: ${infoCode(x, indent + 2)},`).join('\n')}\n${' '.repeat(indent)}}`;
+}
+
+/** Every list of shifts the value reads through (previous as one shift of n periods), as code. */
+function shiftLists(e: IrExpr): string[] {
+  const out = new Set<string>();
+  const visit = (x: IrExpr) => {
+    if (x.kind === 'previous') out.add(`[{ kind: 'periods', n: ${x.periods} }]`);
+    if (x.kind === 'shifted') out.add(`[${x.shifts.map((s) => (s.kind === 'periods' ? `{ kind: 'periods', n: ${s.n} }` : s.kind === 'interval' ? `{ kind: 'interval', count: ${s.count}, unit: '${s.unit}' }` : `{ kind: 'start_of', grain: '${s.grain}' }`)).join(', ')}]`);
+    irChildren(x).forEach(visit);
+  };
+  visit(e);
+  return [...out];
 }
