@@ -473,7 +473,7 @@ class Builder {
       id: metric.name,
       name: label,
       description,
-      question: typeof meta.question === 'string' && meta.question.trim() ? meta.question.trim() : `What is the ${label.toLowerCase()} in each period?`,
+      question: typeof meta.question === 'string' && meta.question.trim() ? meta.question.trim() : `What is the value of ${label} in each period?`,
       tier,
       roles,
       owner: typeof meta.owner === 'string' && meta.owner.trim() ? meta.owner.trim() : 'metricflow-import',
@@ -533,7 +533,11 @@ class Builder {
     return this.error(metric.at, 'KPI0702', `the meta roles of metric '${metric.name}' must be a list of ${ROLES.join(', ')}`);
   }
 
-  /** Every categorical dimension and entity reachable from all the tables the KPI aggregates, as `table.column`. */
+  /**
+   * Every categorical dimension reachable from all the tables the KPI aggregates, and their
+   * entities, as `table.column`; a table reached through a reference adds no dimension for its
+   * key, which is the referencing column's value.
+   */
   dimensionsOf(tables: string[]): string[] {
     if (tables.length === 0) return [];
     const candidates = (from: string): string[] => {
@@ -542,7 +546,7 @@ class Builder {
         const t = this.index.tables.find((x) => x.table === r.table)!;
         for (const c of t.columns.values()) {
           const isDim = this.index.dimensions.some((d) => d.table === t && d.column === c.name && d.dimension.type === 'categorical');
-          const isEntity = [...t.entities.values()].includes(c.name);
+          const isEntity = [...t.entities.values()].includes(c.name) && !(r.path.length > 0 && c.name === t.primaryKey);
           if (isDim || isEntity) out.push(`${t.table}.${c.name}`);
         }
       }
