@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import type { Diagnostic, Result } from '../../diagnostics/diagnostic.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../../diagnostics/diagnostic.js';
 import { importMetrics, type ImportedKpi } from './metrics.js';
 import { buildIndex, type ImportedTable } from './models.js';
 import { readProject } from './read.js';
@@ -27,15 +27,15 @@ export function planImport(projectDir: string, options: Omit<ImportOptions, 'out
   const diagnostics: Diagnostic[] = [];
   const project = readProject(root);
   diagnostics.push(...project.diagnostics);
-  if (hasErrors(diagnostics)) return { value: null, diagnostics };
+  if (hasErrors(diagnostics)) return { value: null, diagnostics: sortDiagnostics(diagnostics) };
   const index = buildIndex(project.value, diagnostics);
   const kpis = importMetrics(project.value, index, diagnostics, { skipUnsupported: options.skipUnsupported });
-  if (hasErrors(diagnostics)) return { value: null, diagnostics };
+  if (hasErrors(diagnostics)) return { value: null, diagnostics: sortDiagnostics(diagnostics) };
   const files: OutputFile[] = [
     ...index.tables.map((t) => ({ path: `schemas/sources/${t.table}.yaml`, text: renderSource(t, ''), origin: t.model.at })),
     ...kpis.map((k) => ({ path: `kpis/${k.id}.yaml`, text: renderKpi(k, ''), origin: k.metric.at })),
   ];
-  return { value: { tables: index.tables, kpis, files }, diagnostics };
+  return { value: { tables: index.tables, kpis, files }, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 export function importMetricflow(projectDir: string, options: ImportOptions): Result<ImportSummary | null> {

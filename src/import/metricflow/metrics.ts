@@ -44,6 +44,12 @@ export interface ImportedKpi {
   metric: MfMetric;
   /** The formula's unit, for the KPIs that build on this one. */
   valueUnit: Unit | null;
+  /**
+   * A metric that fills nulls without joining to the time spine shows its fill value in a period
+   * with no rows when queried itself, but is null there as an input of a ratio or derived metric:
+   * its inputs take its formula, not its KPI.
+   */
+  inlineAsInput: boolean;
   tables: string[];
 }
 
@@ -204,7 +210,7 @@ class Builder {
       const over = type === 'cumulative' ? this.over(metric) : null;
       if (over === undefined) return null;
       if (type === 'cumulative') this.periodAgg(metric);
-      value = this.measureValue(metric.measure, metric.filters, over, sink);
+      value = this.measureValue(metric.measure, metric.filters, over, sink, true);
       if (metric.measure.fillNullsWith && metric.measure.joinToTimespine) empty = metric.measure.fillNullsWith.value;
     } else if (type === 'ratio') {
       value = this.ratio(metric, [], sink);
@@ -305,8 +311,13 @@ class Builder {
     return { value: { text, unit, ...base }, rows: { text: call('count', []), unit: { count: 1 }, ...base } };
   }
 
-  /** A measure as MetricFlow reads it in a simple or cumulative metric: null in a period without rows. */
-  measureValue(input: MfInput, metricFilters: SourceText[], over: string | null, sink: Sink): Value | null {
+  /**
+   * A measure as MetricFlow reads it in a simple or cumulative metric: null in a period without
+   * rows. With fill_nulls_with, a metric queried itself (`topLevel`) shows the fill value wherever
+   * the query has a row; as an input of another metric it stays null where it has no rows, unless
+   * it joins to the time spine.
+   */
+  measureValue(input: MfInput, metricFilters: SourceText[], over: string | null, sink: Sink, topLevel: boolean): Value | null {
     const mi = this.measure(input);
     if (!mi) return null;
     const agg = this.aggregate(mi, [...input.filters, ...metricFilters], over);
@@ -315,13 +326,13 @@ class Builder {
     const fill = input.fillNullsWith?.value ?? null;
     const spine = input.joinToTimespine;
     const m = sink.measure(mi.measure.name, agg.value);
-    const needRows = countLike || (fill !== null && !spine);
+    const needRows = countLike || (fill !== null && !spine && !topLevel);
     const rows = !needRows ? null : agg.rows.text === agg.value.text ? m : sink.measure(`${mi.measure.name}_rows`, agg.rows);
     const guard = (v: Value): Value => ({ ...v, text: `if(${rows!.text} = 0, null, ${v.text})`, prec: Prec.Atom });
     const coalesce = (v: Value): Value => ({ ...v, text: `coalesce(${v.text}, ${numberText(fill!)})`, prec: Prec.Atom });
     let v = m;
     if (fill === null) v = countLike ? guard(m) : m;
-    else if (spine) v = coalesce(countLike ? guard(m) : m);
+    else if (spine || topLevel) v = coalesce(countLike ? guard(m) : m);
     else v = guard(coalesce(m));
     return v;
   }
@@ -377,7 +388,7 @@ class Builder {
     if (!dep || dep === 'skipped') return null;
     const filters = [...input.filters, ...extra];
     let v: Value;
-    if (filters.length === 0) {
+    if (filters.length === 0 && !dep.inlineAsInput) {
       v = { text: dep.id, prec: Prec.Atom, unit: dep.valueUnit, tables: dep.tables, time: null };
     } else {
       const inner = this.inlineValue(dep.metric, filters);
@@ -406,7 +417,7 @@ class Builder {
     if (type === 'simple' || type === 'cumulative') {
       const over = type === 'cumulative' ? this.over(metric) : null;
       if (over === undefined) return null;
-      const v = this.measureValue(metric.measure!, [...metric.filters, ...filters], over, inline);
+      const v = this.measureValue(metric.measure!, [...metric.filters, ...filters], over, inline, false);
       return v;
     }
     if (type === 'ratio') return this.ratio(metric, filters, inline);
@@ -489,6 +500,7 @@ class Builder {
       empty,
       metric,
       valueUnit: value.unit,
+      inlineAsInput: (metric.type.value === 'simple' || metric.type.value === 'cumulative') && !!metric.measure?.fillNullsWith && !metric.measure.joinToTimespine,
       tables: value.tables,
     };
   }
