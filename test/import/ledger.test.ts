@@ -97,6 +97,12 @@ describe('kpi import metricflow: the ledger project on DuckDB', () => {
       { period: '2024-02-01', branch: 'north', account_balance: 280 },
       { period: '2024-02-01', branch: 'south', account_balance: 90 },
     ]);
+    // Without window_groupings the last day is the period's, across branches (MetricFlow's semi-additive
+    // join groups by the queried time only): 01-31 and 02-28 hold north accounts only, so south has no row.
+    expectRows(await ledger.run({ ids: ['total_balance'], grain: 'month', by: ['branch'] }, { from: '2024-01-01', to: '2024-02-29' }), [
+      { period: '2024-01-01', branch: 'north', total_balance: 70 },
+      { period: '2024-02-01', branch: 'north', total_balance: 280 },
+    ]);
   });
 
   it('a discrete percentile: the first amount whose cumulative share reaches 0.35', async () => {

@@ -4,10 +4,10 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node } from 'yaml';
+import { isMap, isSeq, type Node } from 'yaml';
 import type { Diagnostic, FileSpan, TextOrigin } from '../../diagnostics/diagnostic.js';
 import { readText } from '../../load/project.js';
-import { nodeAtPath, parseYaml, scalarOrigin, spanOfNode, type YamlFile } from '../../load/yaml.js';
+import { keyNode, nodeAtPath, parseYaml, scalarOrigin, spanOfNode, type YamlFile } from '../../load/yaml.js';
 
 /** A place in a file of the project. */
 export interface Place {
@@ -213,8 +213,12 @@ class FileReader {
     return nodeAtPath(this.yaml.doc, path).node;
   }
 
+  /** The place of the value at `path`; for a mapping or a list under a key, the key's place. */
   place(path: Path): Place {
-    return { file: this.yaml.file, span: spanOfNode(this.yaml, this.node(path)) };
+    const node = this.node(path);
+    const last = path[path.length - 1];
+    const key = (isMap(node) || isSeq(node)) && typeof last === 'string' ? keyNode(this.yaml.doc, path.slice(0, -1), last) : null;
+    return { file: this.yaml.file, span: spanOfNode(this.yaml, key ?? node) };
   }
 
   error(path: Path, code: string, message: string, hint?: string): void {
