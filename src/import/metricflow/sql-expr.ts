@@ -162,8 +162,11 @@ export type SqlNode = SqlSpan &
     | { k: 'case'; operand: SqlNode | null; whens: { when: SqlNode; then: SqlNode }[]; else: SqlNode | null }
     | { k: 'call'; name: string; args: SqlNode[]; star: boolean; nameSpan: SqlSpan }
     | { k: 'cast'; x: SqlNode; type: string }
-    | { k: 'unsupported'; what: string }
   );
+
+function unsupported(what: string, start: number, end: number): SqlError {
+  return new SqlError(`${what} cannot be translated into the formula language`, { start, end });
+}
 
 const RESERVED_SQL = new Set(['and', 'or', 'not', 'is', 'in', 'between', 'like', 'ilike', 'case', 'when', 'then', 'else', 'end', 'as', 'from', 'select', 'null', 'true', 'false']);
 
@@ -248,7 +251,7 @@ class Parser {
         this.next();
         return { k: 'is', x, what, not, start: x.start, end: w.end };
       }
-      if (what === 'distinct') return { k: 'unsupported', what: "'is distinct from'", start: t.start, end: w.end };
+      if (what === 'distinct') throw unsupported("'is distinct from'", t.start, w.end);
       throw this.unexpected("NULL, TRUE or FALSE after 'IS'");
     }
     const negated = this.isWord('not') && (this.isWord('in', 1) || this.isWord('between', 1) || this.isWord('like', 1) || this.isWord('ilike', 1));
@@ -256,7 +259,7 @@ class Parser {
     if (this.isWord('in')) {
       this.next();
       this.expectOp('(');
-      if (this.isWord('select')) return { k: 'unsupported', what: 'a subquery', start: t.start, end: this.peek().end };
+      if (this.isWord('select')) throw unsupported('a subquery', t.start, this.peek().end);
       const list = [this.or()];
       while (this.isOp(',')) {
         this.next();
@@ -344,7 +347,7 @@ class Parser {
       case 'op':
         if (t.text === '(') {
           this.next();
-          if (this.isWord('select')) return { k: 'unsupported', what: 'a subquery', start: t.start, end: this.peek().end };
+          if (this.isWord('select')) throw unsupported('a subquery', t.start, this.peek().end);
           const e = this.or();
           const close = this.expectOp(')');
           return { ...e, start: t.start, end: close.end };
@@ -366,13 +369,13 @@ class Parser {
       const close = this.expectOp(')');
       return { k: 'cast', x, type: type.text, start: t.start, end: close.end };
     }
-    if (w === 'interval') return { k: 'unsupported', what: 'an interval', start: t.start, end: this.peek(1).end };
+    if (w === 'interval') throw unsupported('an interval', t.start, this.peek(1).end);
     if ((w === 'date' || w === 'timestamp') && this.peek(1).kind === 'str') {
       this.next();
       const s = this.next();
       return { k: 'cast', x: { k: 'str', value: s.text, start: s.start, end: s.end }, type: w, start: t.start, end: s.end };
     }
-    if (w === 'exists' || w === 'select') return { k: 'unsupported', what: 'a subquery', start: t.start, end: t.end };
+    if (w === 'exists' || w === 'select') throw unsupported('a subquery', t.start, t.end);
     if (RESERVED_SQL.has(w)) throw this.unexpected('a value, a column or a function');
     return this.nameOrCall();
   }
@@ -395,7 +398,7 @@ class Parser {
         this.next();
         star = true;
       } else if (!this.isOp(')')) {
-        if (this.isWord('distinct')) return { k: 'unsupported', what: `${parts.join('.').toUpperCase()}(DISTINCT ...)`, start: first.start, end: this.peek().end };
+        if (this.isWord('distinct')) throw unsupported(`${parts.join('.').toUpperCase()}(DISTINCT ...)`, first.start, this.peek().end);
         args.push(this.or());
         while (this.isOp(',')) {
           this.next();
@@ -403,7 +406,7 @@ class Parser {
         }
       }
       const close = this.expectOp(')');
-      if (this.isWord('over')) return { k: 'unsupported', what: 'a window function (OVER ...)', start: first.start, end: this.peek().end };
+      if (this.isWord('over')) throw unsupported('a window function (OVER ...)', first.start, this.peek().end);
       return { k: 'call', name: parts.join('.').toLowerCase(), args, star, nameSpan: { start: first.start, end }, start: first.start, end: close.end };
     }
     return { k: 'name', parts, start: first.start, end };
@@ -546,8 +549,6 @@ class Translator {
         return this.call(n as Extract<SqlNode, { k: 'call' }>);
       case 'cast':
         return this.cast(n as Extract<SqlNode, { k: 'cast' }>);
-      case 'unsupported':
-        throw new SqlError(`${n.what} cannot be translated into the formula language`, n);
       default: {
         const never: never = n;
         return never;
