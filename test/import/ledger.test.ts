@@ -33,6 +33,11 @@ describe('kpi import metricflow: the ledger project on DuckDB', () => {
     ]);
   });
 
+  it('gives a sum of a column without a unit the unit score (a plain number), and a count count', () => {
+    const unit = (id: string) => ledger.project.kpis.find((k) => k.def.id.value === id)!.def.unit.value;
+    expect([unit('revenue'), unit('revenue_7d'), unit('txn_count'), unit('deposit_per_txn')]).toEqual(['score', 'score', 'count', 'score']);
+  });
+
   it('cumulative metrics by day: a 7-day window, month to date, all time, and a distinct count over the window', async () => {
     // 7 days up to day d: days d-6..d. 01-05: txns 1, 2, 3, 4 = 320; 01-06 drops txn 1 (12-30); 01-09 drops txn 2.
     // Month to date: nothing on 01-01 (MetricFlow has no row); all time starts with txn 1 in December.

@@ -29,8 +29,16 @@ describe('kpi import metricflow: the shop project on DuckDB', () => {
     expect(shop.project.kpis.map((k) => k.def.id.value)).toEqual([
       'avg_order_value', 'completed_share', 'delivered_orders', 'early_orders', 'february_orders', 'food_order_share', 'food_orders',
       'large_orders', 'largest_order', 'median_order', 'net_revenue', 'new_customers', 'nl_orders', 'order_total', 'ordering_customers',
-      'orders', 'p90_order', 'revenue_per_customer', 'small_order_total', 'smallest_order', 'valid_amount',
+      'orders', 'p90_order', 'revenue_per_customer', 'second_customer_orders', 'small_order_total', 'smallest_order', 'valid_amount',
     ]);
+  });
+
+  it("takes the KPI fields from the metric's meta, and units from the columns' meta", () => {
+    const def = (id: string) => shop.project.kpis.find((k) => k.def.id.value === id)!.def;
+    const total = def('order_total');
+    expect([total.tier, total.roles, total.owner, total.question, total.unit.value, total.currency]).toEqual(['strategic', ['exec', 'manager'], 'finance', 'How much do customers order?', 'currency', 'EUR']);
+    // A currency per customer is a currency (amount and discount are EUR); count per count a ratio.
+    expect(['revenue_per_customer', 'net_revenue', 'valid_amount', 'food_order_share', 'orders'].map((id) => def(id).unit.value)).toEqual(['currency', 'currency', 'currency', 'ratio', 'count']);
   });
 
   it('simple metrics: sum, sum of 1, sum_boolean, count_distinct by month', async () => {
@@ -70,6 +78,15 @@ describe('kpi import metricflow: the shop project on DuckDB', () => {
       { period: '2024-01-01', nl_orders: 3, large_orders: 2, early_orders: 2, february_orders: null },
       { period: '2024-02-01', nl_orders: 1, large_orders: 1, early_orders: null, february_orders: 3 },
       { period: '2024-03-01', nl_orders: 3, large_orders: 2, early_orders: null, february_orders: null },
+    ]);
+  });
+
+  it('a filter on an entity', async () => {
+    // Customer 2 ordered order 2 (January) and order 7 (February).
+    expectRows(await shop.run({ ids: ['second_customer_orders'], grain: 'month' }, Q1), [
+      { period: '2024-01-01', second_customer_orders: 1 },
+      { period: '2024-02-01', second_customer_orders: 1 },
+      { period: '2024-03-01', second_customer_orders: null },
     ]);
   });
 

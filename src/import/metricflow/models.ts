@@ -98,6 +98,8 @@ class IndexBuilder {
   readonly byModel = new Map<string, ImportedTable>();
   readonly dimensions: DimensionInfo[] = [];
   readonly measures = new Map<string, MeasureInfo>();
+  /** `table.column` → the unit the dbt model's column declares. */
+  readonly units = new Map<string, { unit: ColumnUnit; currency: string | null }>();
 
   constructor(
     readonly project: MfProject,
@@ -133,6 +135,7 @@ class IndexBuilder {
       this.tables.push(table);
       this.byModel.set(model.name, table);
     }
+    for (const t of this.tables) this.columnUnits(t);
     for (const t of this.tables) this.columnsOf(t);
     this.references();
     for (const t of this.tables) this.resolveTypes(t);
@@ -140,10 +143,23 @@ class IndexBuilder {
     return { tables: this.tables, byModel: this.byModel, dimensions: this.dimensions, measures: this.measures, catalog };
   }
 
+  /** Units come from the dbt model's columns: `meta: { unit: currency, currency: EUR }`. */
+  columnUnits(t: ImportedTable): void {
+    for (const [name, u] of this.project.columnUnits.get(t.table) ?? []) {
+      if (typeof u.unit !== 'string' || !(COLUMN_UNITS as readonly string[]).includes(u.unit)) {
+        this.error(u.at, 'KPI0702', `the meta unit of column '${name}' must be one of ${COLUMN_UNITS.join(', ')}`);
+        continue;
+      }
+      const currency = typeof u.currency === 'string' && /^[A-Z]{3}$/.test(u.currency) ? u.currency : u.unit === 'currency' ? 'EUR' : null;
+      this.units.set(`${t.table}.${name}`, { unit: u.unit as ColumnUnit, currency });
+    }
+  }
+
   column(t: ImportedTable, name: string, role: TableColumn['role'], mfName: string | null, description: string | null): TableColumn {
     let c = t.columns.get(name);
     if (!c) {
-      c = { name, type: null, hints: [], role, nullable: role !== 'key', references: null, unit: null, currency: null, names: [], description: null };
+      const declared = this.units.get(`${t.table}.${name}`);
+      c = { name, type: null, hints: declared ? ['number'] : [], role, nullable: role !== 'key', references: null, unit: declared?.unit ?? null, currency: declared?.currency ?? null, names: [], description: null };
       t.columns.set(name, c);
     }
     const rank = { key: 0, time: 1, entity: 2, categorical: 3, measure: 4 } as const;
@@ -299,31 +315,12 @@ class IndexBuilder {
         this.error(exprText ? exprText.at : measure.at, 'KPI0707', `measure '${measure.name}' aggregates with ${measure.agg.value}, which needs ${need === 'boolean' ? 'a condition' : 'a number'}, but its expr is ${arg.type === 'boolean' ? 'a condition' : arg.type}`);
         return;
       }
-      this.measureUnit(t, measure, arg);
     }
     const time = this.measureTime(t, measure);
     if (time === undefined) return;
     const semiAdditive = this.semiAdditive(t, measure, time);
     if (semiAdditive === undefined) return;
     this.measures.set(measure.name, { measure, table: t, fn: countsRows ? 'count' : fn, arg, time, semiAdditive, fraction, discrete: measure.discrete });
-  }
-
-  /** `config.meta.unit` (and `currency`) on a measure gives the column it sums its unit. */
-  measureUnit(t: ImportedTable, measure: MfMeasure, arg: Formula): void {
-    const unit = measure.meta.unit;
-    if (unit === undefined) return;
-    if (typeof unit !== 'string' || !(COLUMN_UNITS as readonly string[]).includes(unit)) {
-      this.error(measure.at, 'KPI0702', `the meta unit of measure '${measure.name}' must be one of ${COLUMN_UNITS.join(', ')}`);
-      return;
-    }
-    const column = /^[a-z][a-z0-9_]*$/.test(arg.text) ? t.columns.get(arg.text) : undefined;
-    if (!column) {
-      this.error(measure.at, 'KPI0702', `the meta unit of measure '${measure.name}' can only be given when its expr is one column`);
-      return;
-    }
-    column.unit = unit as ColumnUnit;
-    const currency = measure.meta.currency;
-    column.currency = typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : unit === 'currency' ? 'EUR' : null;
   }
 
   /** The measure's agg_time_dimension (or the model's default): undefined when it cannot be found. */

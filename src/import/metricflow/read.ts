@@ -122,6 +122,8 @@ export interface MfProject {
   metrics: MfMetric[];
   /** `models:` → column → `data_type`, as the dbt project declares them. */
   columnTypes: Map<string, Map<string, string>>;
+  /** `models:` → column → the unit its `meta` gives (`meta: { unit: currency, currency: EUR }`). */
+  columnUnits: Map<string, Map<string, { unit: unknown; currency: unknown; at: Place }>>;
 }
 
 const SKIPPED_DIRS = new Set(['target', 'dbt_packages', 'dbt_modules', 'logs', 'node_modules']);
@@ -143,7 +145,7 @@ export function projectFiles(root: string): string[] {
 }
 
 export function readProject(root: string): { value: MfProject; diagnostics: Diagnostic[] } {
-  const project: MfProject = { root, models: [], metrics: [], columnTypes: new Map() };
+  const project: MfProject = { root, models: [], metrics: [], columnTypes: new Map(), columnUnits: new Map() };
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     diagnostics.push({ severity: 'error', code: 'KPI0703', message: `the project folder ${root} does not exist`, hint: 'give the folder that holds the dbt project (dbt_project.yml and its models/)' });
@@ -198,10 +200,15 @@ class FileReader {
         }
         if (typeof m.name === 'string' && Array.isArray(m.columns)) {
           const types = this.project.columnTypes.get(m.name) ?? new Map<string, string>();
-          for (const c of m.columns) {
-            if (isRecord(c) && typeof c.name === 'string' && typeof c.data_type === 'string') types.set(c.name.toLowerCase(), c.data_type);
-          }
+          const units = this.project.columnUnits.get(m.name) ?? new Map<string, { unit: unknown; currency: unknown; at: Place }>();
+          m.columns.forEach((c, j) => {
+            if (!isRecord(c) || typeof c.name !== 'string') return;
+            if (typeof c.data_type === 'string') types.set(c.name.toLowerCase(), c.data_type);
+            const meta = this.meta(c);
+            if (meta.unit !== undefined) units.set(c.name.toLowerCase(), { unit: meta.unit, currency: meta.currency, at: this.place(['models', i, 'columns', j, 'name']) });
+          });
           this.project.columnTypes.set(m.name, types);
+          this.project.columnUnits.set(m.name, units);
         }
       });
     }
