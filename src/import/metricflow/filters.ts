@@ -49,7 +49,7 @@ function parseTemplate(body: string, span: SqlSpan): Template {
   const m = /^\s*([A-Za-z_]+)\s*\(([^)]*)\)\s*((?:\.\s*[A-Za-z_]+\s*\([^)]*\)\s*)*)$/.exec(body);
   if (!m) throw new SqlError(`'{{${body}}}' is not a template the importer reads`, span, "write {{ Dimension('entity__name') }}, {{ TimeDimension('metric_time', 'day') }} or {{ Entity('name') }}", 'KPI0708');
   const fn = m[1];
-  if (fn === 'Metric') throw new SqlError('a filter on a metric ({{ Metric(...) }}) cannot be translated: the formula language filters rows, not groups', span, undefined, 'KPI0708');
+  if (fn === 'Metric') throw new SqlError('a filter on a metric ({{ Metric(...) }}) has no equivalent: the formula language filters rows, not groups of rows', span, undefined, 'KPI0708');
   if (fn !== 'Dimension' && fn !== 'TimeDimension' && fn !== 'Entity') throw new SqlError(`'${fn}' is not a template the importer reads`, span, didYouMean(fn, ['Dimension', 'TimeDimension', 'Entity']) ?? 'the templates are Dimension, TimeDimension and Entity', 'KPI0708');
   const args = [...m[2].matchAll(/(?:([A-Za-z_]+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|\[([^\]]*)\])/g)].map((a) => ({ key: a[1] ?? null, value: a[2] ?? a[3] ?? null, list: a[4] ?? null }));
   const positional = args.filter((a) => a.key === null && a.value !== null).map((a) => a.value!);
