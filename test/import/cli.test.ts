@@ -38,17 +38,17 @@ describe('kpi import metricflow (the command)', () => {
     const out = fresh();
     const r = kpi(['import', 'metricflow', join(PROJECTS, 'shop'), '--out', out]);
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toBe(`imported 3 semantic models as source schemas and 22 metrics as KPIs into ${out}\n`);
+    expect(r.err).toBe(`imported 3 semantic models as source schemas and 24 metrics as KPIs into ${out}\n`);
     const written = files(out);
     expect(Object.keys(written).filter((f) => f.startsWith('schemas'))).toEqual(['schemas/sources/customers.yaml', 'schemas/sources/orders.yaml', 'schemas/sources/regions.yaml']);
-    expect(Object.keys(written).filter((f) => f.startsWith('kpis'))).toHaveLength(22);
+    expect(Object.keys(written).filter((f) => f.startsWith('kpis'))).toHaveLength(24);
     const second = fresh();
     expect(kpi(['import', 'metricflow', join(PROJECTS, 'shop'), '--out', second]).code).toBe(0);
     expect(files(second)).toEqual(written);
 
     const check = kpi(['check', '--root', out]);
     expect(check.code, check.err).toBe(0);
-    expect(check.err).toBe('checked 22 KPIs over 3 tables: 0 errors\n');
+    expect(check.err).toBe('checked 24 KPIs over 3 tables: 0 errors\n');
     // Orders by the country their customer's region is in (hand-computed in shop.test.ts).
     const run = kpi(['run', 'orders', 'food_order_share', '--root', out, '--data', join(PROJECTS, 'shop', 'data'), '--grain', 'quarter', '--by', 'country', '--from', '2024-01-01', '--to', '2024-03-31', '--format', 'csv']);
     expect(run.code, run.err).toBe(0);

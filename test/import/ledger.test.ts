@@ -59,6 +59,12 @@ describe('kpi import metricflow: the ledger project on DuckDB', () => {
       { period: '2024-04-01', revenue_mtd: null, balance_running: 465 },
       { period: '2024-05-01', revenue_mtd: -20, balance_running: 445 },
     ]);
+    // Deposits month to date, on the month's last day: 50+200+20+10, 40+60, 80.
+    expectRows(await ledger.run({ ids: ['deposits_mtd'], grain: 'month' }, { from: '2024-01-01', to: '2024-03-31' }), [
+      { period: '2024-01-01', deposits_mtd: 280 },
+      { period: '2024-02-01', deposits_mtd: 100 },
+      { period: '2024-03-01', deposits_mtd: 80 },
+    ]);
     // The 7 days up to 01-31 hold txn 6 only.
     expectRows(await ledger.run({ ids: ['revenue_7d'], grain: 'month' }, { from: '2024-01-01', to: '2024-01-31' }), [{ period: '2024-01-01', revenue_7d: 10 }]);
     expectRows(await ledger.run({ ids: ['revenue_mtd', 'balance_running'], grain: 'quarter' }, { from: '2024-01-01', to: '2024-03-31' }), [

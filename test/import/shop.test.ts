@@ -29,7 +29,7 @@ describe('kpi import metricflow: the shop project on DuckDB', () => {
     expect(shop.project.kpis.map((k) => k.def.id.value)).toEqual([
       'avg_order_value', 'completed_share', 'delivered_orders', 'early_orders', 'february_orders', 'food_order_share', 'food_orders',
       'large_orders', 'largest_order', 'median_order', 'net_revenue', 'new_customers', 'nl_orders', 'order_total', 'ordering_customers',
-      'orders', 'p90_order', 'revenue_per_customer', 'second_customer_orders', 'small_order_total', 'smallest_order', 'valid_amount',
+      'orders', 'orders_per_new_customer', 'p90_order', 'retail_revenue_per_customer', 'revenue_per_customer', 'second_customer_orders', 'small_order_total', 'smallest_order', 'valid_amount',
     ]);
   });
 
@@ -78,6 +78,25 @@ describe('kpi import metricflow: the shop project on DuckDB', () => {
       { period: '2024-01-01', nl_orders: 3, large_orders: 2, early_orders: 2, february_orders: null },
       { period: '2024-02-01', nl_orders: 1, large_orders: 1, early_orders: null, february_orders: 3 },
       { period: '2024-03-01', nl_orders: 3, large_orders: 2, early_orders: null, february_orders: null },
+    ]);
+  });
+
+  it('a ratio of two tables, by month and by a dimension both reach; a derived metric whose filter goes into the metrics it builds on', async () => {
+    // Orders 4 | 3 | 4 over sign-ups 2 | 1 | 1. Retail: orders 95 over customers {1, 3}; 30 over {3}; 110 over {1, 5}.
+    expectRows(await shop.run({ ids: ['orders_per_new_customer', 'retail_revenue_per_customer'], grain: 'month' }, Q1), [
+      { period: '2024-01-01', orders_per_new_customer: 2, retail_revenue_per_customer: 47.5 },
+      { period: '2024-02-01', orders_per_new_customer: 3, retail_revenue_per_customer: 30 },
+      { period: '2024-03-01', orders_per_new_customer: 4, retail_revenue_per_customer: 55 },
+    ]);
+    // By segment: Jan retail 3 orders / c3, business 1 / c2; Feb business 2 / c4, no retail sign-up (MetricFlow: no
+    // new_customers row, so the ratio is null); Mar retail 3 / c5, no business sign-up.
+    expectRows(await shop.run({ ids: ['orders_per_new_customer'], grain: 'month', by: ['segment'] }, Q1), [
+      { period: '2024-01-01', segment: 'business', orders_per_new_customer: 1 },
+      { period: '2024-01-01', segment: 'retail', orders_per_new_customer: 3 },
+      { period: '2024-02-01', segment: 'business', orders_per_new_customer: 2 },
+      { period: '2024-02-01', segment: 'retail', orders_per_new_customer: null },
+      { period: '2024-03-01', segment: 'business', orders_per_new_customer: null },
+      { period: '2024-03-01', segment: 'retail', orders_per_new_customer: 3 },
     ]);
   });
 
