@@ -20,8 +20,9 @@ const program = new Command('kpi')
   .exitOverride()
   .showSuggestionAfterError(true)
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'error[KPI0504]:')) });
-for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff, registerImport]) register(program);
+for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff]) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);
