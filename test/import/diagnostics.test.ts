@@ -156,3 +156,24 @@ describe('kpi import metricflow: bad input', () => {
     expect(importMetricflow(dir, { out: again }).diagnostics).toEqual([]);
   });
 });
+
+describe('kpi import metricflow on damaged projects', () => {
+  it('never throws: a line of the shop project deleted or changed gives diagnostics or an import', async () => {
+    const fc = await import('fast-check');
+    const { readFileSync } = await import('node:fs');
+    const semantic = readFileSync(join(PROJECTS, 'shop', 'models', 'shop.yml'), 'utf8').split('\n');
+    const metrics = readFileSync(join(PROJECTS, 'shop', 'models', 'metrics.yml'), 'utf8').split('\n');
+    const replacement = fc.constantFrom('', '    type: derived', '      - name: x', '        expr: amount +', "    filter: \"{{ Dimension('order__nope') }}\"", '        agg: median', '      measure: orders', '  - name: orders', '    type_params: 3');
+    fc.assert(
+      fc.property(fc.boolean(), fc.nat(), replacement, (inMetrics, at, line) => {
+        const lines = [...(inMetrics ? metrics : semantic)];
+        lines[at % lines.length] = line;
+        const dir = folder({ 'models/shop.yml': inMetrics ? semantic.join('\n') : lines.join('\n'), 'models/metrics.yml': inMetrics ? lines.join('\n') : metrics.join('\n') });
+        const result = planImport(dir);
+        for (const d of result.diagnostics) expect(d.code).toMatch(/^KPI07\d\d$/);
+        rmSync(dir, { recursive: true, force: true });
+      }),
+      { numRuns: Number(process.env.KPI_FUZZ_RUNS ?? 60), seed: 7 },
+    );
+  });
+});

@@ -120,3 +120,25 @@ describe('a time dimension at a grain compared with a date', () => {
     expect(compareAtGrain('ts', op, d(literal), grain).text).toBe(text);
   });
 });
+
+describe('the SQL translation on any input', () => {
+  it('either translates into a formula the parser reads, or says why with a SqlError; it never throws anything else', async () => {
+    const fc = await import('fast-check');
+    const token = fc.constantFrom('amount', 'status', 'is_food', 'x', "'a'", "'it''s'", '1', '2.5', '.5', 'null', 'true', '(', ')', ',', '+', '-', '*', '/', '%', '=', '<>', '<', '>=', 'and', 'or', 'not', 'is', 'in', 'between', 'case', 'when', 'then', 'else', 'end', 'cast', 'as', 'int', '::', 'coalesce', 'nullif', 'like', '{{', '}}', '"q"', '--');
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 14 }), (tokens) => {
+        const sql = tokens.join(' ');
+        try {
+          const f = translateSql(sql, resolver());
+          const text = f.type === 'boolean' ? f.text : `${f.text} is not null`;
+          expect(parseFormula(`t.count(where ${text})`, plainOrigin('<test>', '')).diagnostics).toEqual([]);
+        } catch (e) {
+          if (!(e instanceof SqlError)) throw e;
+          expect(e.span.start).toBeGreaterThanOrEqual(0);
+          expect(e.span.end).toBeLessThanOrEqual(Math.max(sql.length, e.span.start + 1));
+        }
+      }),
+      { numRuns: Number(process.env.KPI_FUZZ_RUNS ?? 300), seed: 20240 },
+    );
+  });
+});

@@ -228,7 +228,6 @@ class Builder {
         const same = measures.find(([, text]) => text === value.text);
         if (same) return { ...value, text: same[0], prec: Prec.Atom };
         let n = name;
-        // A measure named like another metric would hide that metric's KPI from this formula.
         for (let i = 2; measures.some(([m]) => m === n) || !isFormulaName(n); i++) n = `${name}_${i}`;
         measures.push([n, value.text]);
         return { ...value, text: n, prec: Prec.Atom };
@@ -427,8 +426,10 @@ class Builder {
   ratio(metric: MfMetric, extra: SourceText[], sink: Sink): Value | null {
     if (!metric.numerator || !metric.denominator) return this.error(metric.at, 'KPI0702', `ratio metric '${metric.name}' needs a numerator and a denominator`);
     const filters = [...metric.filters, ...extra];
-    const num = this.input(metric.numerator, filters, sink, metric.numerator.alias ?? metric.numerator.name.value);
-    const den = this.input(metric.denominator, filters, sink, metric.denominator.alias ?? metric.denominator.name.value);
+    // A filtered input without an alias must not take the name of the other input's KPI.
+    const local = (i: MfInput) => i.alias ?? (i.filters.length > 0 ? `${i.name.value}_filtered` : i.name.value);
+    const num = this.input(metric.numerator, filters, sink, local(metric.numerator));
+    const den = this.input(metric.denominator, filters, sink, local(metric.denominator));
     if (!num || !den) return null;
     const unit = num.unit && den.unit ? divide(num.unit, den.unit) : num.unit ?? den.unit;
     return { text: `${paren(num, Prec.Mul)} / ${paren(den, Prec.Mul + 1)}`, prec: Prec.Mul, unit, tables: union(num.tables, den.tables), time: num.time ?? den.time };

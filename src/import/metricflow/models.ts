@@ -4,13 +4,13 @@
 // resolve names against: which table and column a dimension, an entity or a measure stands for.
 
 import { buildCatalog, type Catalog } from '../../check/catalog.js';
-import type { Diagnostic, TextOrigin } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { diagnosticAt } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { ColumnType, ColumnUnit, SourceDef } from '../../load/types.js';
 import { COLUMN_UNITS } from '../../load/types.js';
 import type { MfDimension, MfMeasure, MfProject, MfSemanticModel, Place, SourceText } from './read.js';
-import { isFormulaName, parseSql, SqlError, translateNode, translateSql, type Formula, type SqlNode, type SqlType } from './sql-expr.js';
+import { isFormulaName, parseSql, SqlError, translateNode, translateSql, type Formula, type Resolver, type SqlNode, type SqlType } from './sql-expr.js';
 
 export interface TableColumn {
   name: string;
@@ -89,8 +89,7 @@ export function buildIndex(project: MfProject, diagnostics: Diagnostic[]): Seman
 }
 
 function sqlDiagnostic(text: SourceText, e: SqlError, what: string): Diagnostic {
-  const d = diagnosticAt(text.origin, e.span, 'error', e.code, `${what}: ${e.message}`, e.hint);
-  return d;
+  return diagnosticAt(text.origin, e.span, 'error', e.code, `${what}: ${e.message}`, e.hint);
 }
 
 class IndexBuilder {
@@ -250,7 +249,7 @@ class IndexBuilder {
   }
 
   /** Names in a semantic model's SQL are columns of its table; `qualifier` writes them `table.column`. */
-  columnResolver(t: ImportedTable, qualifier: string | null): import('./sql-expr.js').Resolver {
+  columnResolver(t: ImportedTable, qualifier: string | null): Resolver {
     return {
       name: (parts, span) => {
         const name = parts[parts.length - 1];
@@ -484,4 +483,3 @@ export function toSourceDef(t: ImportedTable): SourceDef {
   };
 }
 
-export type { TextOrigin };

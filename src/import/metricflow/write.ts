@@ -3,7 +3,7 @@
 // when every file is ready, so that a failed import leaves the output folder as it was.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { checkProject } from '../../check/check.js';
@@ -154,8 +154,4 @@ export function writeAtomically(out: string, files: OutputFile[]): Diagnostic[] 
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
-}
-
-export function relativeTo(root: string, path: string): string {
-  return relative(root, path).split(sep).join('/');
 }
