@@ -49,6 +49,11 @@ describe('kpi import metricflow (the command)', () => {
     const check = kpi(['check', '--root', out]);
     expect(check.code, check.err).toBe(0);
     expect(check.err).toBe('checked 24 KPIs over 3 tables: 0 errors\n');
+    // The compiler's outputs: a SQL file, a calculator and a docs page per KPI.
+    const compiled = kpi(['compile', '--root', out]);
+    expect(compiled.code, compiled.err).toBe(0);
+    for (const [dir, ext] of [['sql', '.sql'], ['docs', '.md']] as const) expect(readdirSync(join(out, 'generated', dir)).filter((f) => f.endsWith(ext) && f !== 'index.md')).toHaveLength(24);
+    expect(readFileSync(join(out, 'generated', 'sql', 'completed_share.sql'), 'utf8')).toContain('completed_share');
     // Orders by the country their customer's region is in (hand-computed in shop.test.ts).
     const run = kpi(['run', 'orders', 'food_order_share', '--root', out, '--data', join(PROJECTS, 'shop', 'data'), '--grain', 'quarter', '--by', 'country', '--from', '2024-01-01', '--to', '2024-03-31', '--format', 'csv']);
     expect(run.code, run.err).toBe(0);
