@@ -34,6 +34,16 @@ const ELSEWHERE: Record<string, { by: string; why: string }> = {
   KPI0601: { by: 'cli', why: 'a KPI fixture fails (kpi test)' },
 };
 
+/** Codes of a whole stage tested by one file, which must name each of them (07: kpi import metricflow). */
+const STAGE_TESTS: Record<string, string> = {
+  KPI07: 'test/import/diagnostics.test.ts',
+};
+
+function testedByStage(code: string): boolean {
+  const file = STAGE_TESTS[code.slice(0, 5)];
+  return !!file && readFileSync(join(ROOT, file), 'utf8').includes(code);
+}
+
 function filesUnder(dir: string, ext: RegExp): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -83,7 +93,7 @@ describe('diagnostic codes', () => {
   });
 
   it('tests every code the source can give, by a case or by a file named in ELSEWHERE', () => {
-    const untested = [...source.keys()].filter((code) => !cases.has(code) && !ELSEWHERE[code]).sort();
+    const untested = [...source.keys()].filter((code) => !cases.has(code) && !ELSEWHERE[code] && !testedByStage(code)).sort();
     expect(untested, `codes with no test (add a case under test/cases/, or name the test in ELSEWHERE): ${untested.map((c) => `${c} (${source.get(c)!.join(', ')})`).join('; ')}`).toEqual([]);
   });
 
@@ -104,7 +114,7 @@ describe('diagnostic codes', () => {
     }
   });
 
-  it('numbers the codes by stage: 01 load, 02 parse, 03 names, 04 types, 05 run, 06 fixtures', () => {
-    for (const code of source.keys()) expect(code).toMatch(/^KPI0[1-6]\d\d$/);
+  it('numbers the codes by stage: 01 load, 02 parse, 03 names, 04 types, 05 run, 06 fixtures, 07 import', () => {
+    for (const code of source.keys()) expect(code).toMatch(/^KPI0[1-7]\d\d$/);
   });
 });

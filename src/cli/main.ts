@@ -7,6 +7,7 @@ import { registerCheck } from './check.js';
 import { Exit } from './common.js';
 import { registerCompile } from './compile.js';
 import { registerDiff } from './diff.js';
+import { registerImport } from './import.js';
 import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerSample } from './sample.js';
@@ -22,6 +23,7 @@ const program = new Command('kpi')
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'error[KPI0504]:')) });
 for (const register of [registerCheck, registerCompile, registerSql, registerRun, registerTest, registerSample, registerStart, registerNew, registerDiff, registerSite]) register(program);
 for (const cmd of program.commands) cmd.exitOverride();
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);
