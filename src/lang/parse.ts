@@ -26,6 +26,7 @@ export const ParseCodes = {
   chainedComparison: AstCodes.chainedComparison,
   clauseOnPlainCall: AstCodes.clauseOnPlainCall,
   numberWithoutLeadingDigit: 'KPI0211',
+  numberOutOfRange: 'KPI0217',
   internal: 'KPI0219',
 } as const;
 
@@ -171,6 +172,10 @@ function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
           `write '${inner.replaceAll("'", "''")}'`),
       ];
     }
+    case T.NumberLiteral: {
+      const problem = numberProblem(t.image);
+      return problem ? [diagnosticAt(origin, spanOf(t), 'error', ParseCodes.numberOutOfRange, problem.message, problem.hint)] : [];
+    }
     case T.BadNumber:
       return [
         diagnosticAt(origin, spanOf(t), 'error', ParseCodes.numberWithoutLeadingDigit, 'a number needs a digit before its decimal point',
@@ -179,6 +184,31 @@ function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
     default:
       return [];
   }
+}
+
+/**
+ * Numbers are 64-bit floating point in every backend. One written beyond that range would become
+ * infinity, zero, or another integer: say so rather than compute with a different number.
+ */
+function numberProblem(image: string): { message: string; hint: string } | undefined {
+  const value = Number(image);
+  if (!Number.isFinite(value)) {
+    return { message: `the number ${shorten(image)} is too large`, hint: 'numbers go up to about 1.8e308' };
+  }
+  if (value === 0 && /[1-9]/.test(image.split(/[eE]/)[0])) {
+    return { message: `the number ${shorten(image)} is too small: it would be 0`, hint: 'numbers other than 0 go down to about 5e-324' };
+  }
+  if (/^\d+$/.test(image) && !Number.isSafeInteger(value) && BigInt(image) !== BigInt(value)) {
+    return {
+      message: `the number ${shorten(image)} cannot be held exactly: it would be ${BigInt(value)}`,
+      hint: `whole numbers are exact up to ${Number.MAX_SAFE_INTEGER}; write ${value.toExponential().replace('e+', 'e')} if an approximation is meant`,
+    };
+  }
+  return undefined;
+}
+
+function shorten(image: string): string {
+  return image.length > 24 ? `${image.slice(0, 12)}...${image.slice(-8)}` : image;
 }
 
 // ---- nesting ---------------------------------------------------------------------------------
