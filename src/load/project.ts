@@ -1,6 +1,6 @@
 // Reads a project: schemas/sources/*.yaml and kpis/**/*.yaml, in a fixed order.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
 import { loadKpi } from './kpis.js';
@@ -14,14 +14,35 @@ export interface ProjectPaths {
   sourceDir?: string;
 }
 
-/** Every `.yaml`/`.yml` file under `dir`, sorted by path so the order never depends on the file system. */
+/**
+ * Every `.yaml`/`.yml` file under `dir`, sorted by path so the order never depends on the file
+ * system. Linked folders are followed once (a link to a parent does not loop); a broken link or a
+ * folder that cannot be listed is returned as a path, for readText to report.
+ */
 export function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
+  const visited = new Set<string>();
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
+    let names: string[];
+    try {
+      const real = realpathSync(d);
+      if (visited.has(real)) return;
+      visited.add(real);
+      names = readdirSync(d).sort();
+    } catch {
+      out.push(d);
+      return;
+    }
+    for (const name of names) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      let isDir = false;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        // A link to nothing: reading it reports it.
+      }
+      if (isDir) walk(p);
       else if (/\.ya?ml$/.test(name)) out.push(p);
     }
   };
@@ -31,10 +52,19 @@ export function yamlFiles(dir: string): string[] {
 
 export function readText(root: string, path: string): { file: string; text: string | null; diagnostics: Diagnostic[] } {
   const file = relative(root, path).split(sep).join('/');
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it is a link to a file that does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ELOOP' ? 'it is a link that loops' : (e as Error).message;
+    return { file, text: null, diagnostics: [{ severity: 'error', code: 'KPI0119', message: `the file cannot be read: ${why}`, file, span: { line: 1, column: 1, length: 1 }, hint: 'kpis/ and schemas/sources/ hold plain YAML files' }] };
+  }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { file, text: text.replace(/^\uFEFF/, ''), diagnostics: [] };
+    // A lone CR (old Mac line ends) ends a line in YAML, but the yaml package reads it as a
+    // character, so a whole file would be one line: make it a LF, which keeps every offset.
+    return { file, text: text.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'), diagnostics: [] };
   } catch {
     const bad = firstInvalidUtf8(bytes);
     // Everything before the bad byte is valid UTF-8: count its characters, not its bytes.
