@@ -1,7 +1,7 @@
 // Reads a project: schemas/sources/*.yaml and kpis/**/*.yaml, in a fixed order.
 
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
 import { loadKpi } from './kpis.js';
 import { checkReferences, loadSource } from './sources.js';
@@ -105,6 +105,10 @@ function readYamlFile(root: string, path: string): { yaml: YamlFile | null; diag
   return { yaml: parsed.yaml, diagnostics: parsed.diagnostics };
 }
 
+function namedAfterTable(s: SourceDef): boolean {
+  return basename(s.file) === `${s.table}.yaml`;
+}
+
 export function loadProject(paths: ProjectPaths): Result<Project> {
   const root = paths.root;
   const sourceDir = paths.sourceDir ?? join(root, 'schemas', 'sources');
@@ -121,9 +125,13 @@ export function loadProject(paths: ProjectPaths): Result<Project> {
     diagnostics.push(...ds2);
     if (!value) continue;
     const dup = tables.get(value.table);
-    if (dup) {
-      diagnostics.push({ severity: 'error', code: 'KPI0112', message: `table '${value.table}' is described twice`, file: value.file, span: value.span, related: [{ message: 'first described here', file: dup.file, span: dup.span }] });
-      continue;
+    // Of two descriptions of a table, the one in the file named after it is the table's (KPI0118
+    // reports the other file), so a stray copy cannot shadow it, whichever sorts first.
+    const [kept, dropped] = dup && namedAfterTable(value) && !namedAfterTable(dup) ? [value, dup] : [dup, value];
+    if (kept && dropped) {
+      diagnostics.push({ severity: 'error', code: 'KPI0112', message: `table '${value.table}' is described twice`, file: dropped.file, span: dropped.span, related: [{ message: 'also described here', file: kept.file, span: kept.span }] });
+      if (kept === dup) continue;
+      sources.splice(sources.indexOf(dup!), 1);
     }
     tables.set(value.table, value);
     sources.push(value);
