@@ -14,6 +14,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 /** Where the JSON Schemas live: `schemas/` at the package root. */
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
+/** The JSON Schemas' pattern for one-line text (names, labels): they end up in titles and comments of generated files. */
+export const ONE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*$';
+
 type SchemaName = 'kpi' | 'source';
 const compiled = new Map<SchemaName, { validate: ValidateFunction; schema: JsonSchema }>();
 
@@ -139,6 +142,7 @@ function toDiagnostic(yaml: YamlFile, e: ErrorObject, root: JsonSchema): Diagnos
       return { ...base, code: 'KPI0106', message: `${field} must be one of ${allowed.join(', ')}; ${describeValue(got)} is not`, span: at(here.node), hint: suggestion };
     }
     case 'pattern':
+      if ((e.params as { pattern: string }).pattern === ONE_LINE_PATTERN) return { ...base, code: 'KPI0107', message: `${field} must be one line of text, without line breaks or control characters`, span: at(here.node), hint: 'the text is a title or a label; longer text goes in description' };
       if (path[path.length - 1] === 'currency') return { ...base, code: 'KPI0107', message: `${field} must be a currency code of three capital letters, such as EUR; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };
       return { ...base, code: 'KPI0107', message: `${field} must be a snake_case name (lower-case letters, digits and underscores, starting with a letter)${path[0] === 'time' ? ' written table.column' : ''}; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };
     case 'format':
