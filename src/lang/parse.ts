@@ -57,7 +57,7 @@ function parseUnsafe(text: string, origin: TextOrigin): Result<Expr | null> {
   const lexed = T.formulaLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [
     ...lexed.errors.map((e) => unexpectedCharacter(text, e, origin)),
-    ...lexed.tokens.flatMap((t) => lexedMistake(t, origin)),
+    ...lexed.tokens.flatMap((t, i) => lexedMistake(t, origin, lexed.tokens[i - 1])),
   ];
   const tokens = lexed.tokens;
   if (tokens.length === 0) {
@@ -158,7 +158,7 @@ function characterHint(ch: string): string | undefined {
 }
 
 /** Tokens that exist to be reported: see tokens.ts. */
-function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
+function lexedMistake(t: IToken, origin: TextOrigin, previous: IToken | undefined): Diagnostic[] {
   switch (t.tokenType) {
     case T.UnterminatedString:
       return [
@@ -177,6 +177,10 @@ function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
       return problem ? [diagnosticAt(origin, spanOf(t), 'error', ParseCodes.numberOutOfRange, problem.message, problem.hint)] : [];
     }
     case T.BadNumber:
+      // `1.2.3` lexes as `1.2` and `.3`: the mistake is the second point, not a missing digit.
+      if (previous?.tokenType === T.NumberLiteral && previous.startOffset + previous.image.length === t.startOffset) {
+        return [diagnosticAt(origin, { start: t.startOffset, end: t.startOffset + 1 }, 'error', ParseCodes.numberWithoutLeadingDigit, 'a number has at most one decimal point', `write ${previous.image}${t.image.slice(1)} or ${previous.image}, not ${previous.image}${t.image}`)];
+      }
       return [
         diagnosticAt(origin, spanOf(t), 'error', ParseCodes.numberWithoutLeadingDigit, 'a number needs a digit before its decimal point',
           `write 0${t.image}`),

@@ -55,9 +55,12 @@ export function syntaxErrors(
   const afterHoles = new Set(lexErrors.map((e) => tokenIndexAtOrAfter(tokens, e.offset + e.length)));
   const seen = new Set<number>();
   const result: Diagnostic[] = [];
+  // After a string with no closing quote, the rest of the line was swallowed by it: syntax errors
+  // past it are echoes (the string's own diagnostic says what is wrong).
+  const unterminated = tokens.findIndex((t) => t.tokenType === T.UnterminatedString);
   for (const error of errors) {
     const index = isEof(error.token) ? tokens.length : tokenIndexAtOrAfter(tokens, error.token.startOffset);
-    if (seen.has(index) || afterHoles.has(index)) continue;
+    if (seen.has(index) || afterHoles.has(index) || (unterminated >= 0 && index > unterminated)) continue;
     // An unterminated or double-quoted string or a '.5' has a diagnostic of its own, which says more.
     if (isLexedMistake(tokens[index])) continue;
     // After a first error, leftover input is usually the recovery's debris, unless it is a
