@@ -140,6 +140,7 @@ export function loadProject(paths: ProjectPaths): Result<Project> {
   diagnostics.push(...checkReferences(sources, sourceYamls));
   const kpis: KpiDef[] = [];
   const ids = new Map<string, KpiDef>();
+  const reportedDup = new Set<KpiDef>();
   for (const path of yamlFiles(kpiDir)) {
     const { yaml, diagnostics: ds } = readYamlFile(root, path);
     diagnostics.push(...ds);
@@ -149,7 +150,12 @@ export function loadProject(paths: ProjectPaths): Result<Project> {
     if (!value) continue;
     const dup = ids.get(value.id.value);
     if (dup) {
-      diagnostics.push({ severity: 'error', code: 'KPI0111', message: `KPI id '${value.id.value}' is used by two files`, file: value.file, span: value.id.span, related: [{ message: 'also used here', file: dup.file, span: dup.id.span }], hint: 'KPI ids are unique across kpis/: rename one' });
+      // Both files: which one a pull request added, only the reader knows.
+      for (const [here, there] of [[value, dup], [dup, value]]) {
+        if (here === dup && reportedDup.has(dup)) continue;
+        diagnostics.push({ severity: 'error', code: 'KPI0111', message: `KPI id '${value.id.value}' is used by two files`, file: here.file, span: here.id.span, related: [{ message: 'also used here', file: there.file, span: there.id.span }], hint: 'KPI ids are unique across kpis/: rename one' });
+      }
+      reportedDup.add(dup);
       continue;
     }
     ids.set(value.id.value, value);
