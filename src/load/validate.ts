@@ -43,10 +43,30 @@ function validator(name: SchemaName): { validate: ValidateFunction; schema: Json
 }
 
 export function validateAgainst(name: SchemaName, yaml: YamlFile, data: unknown): Diagnostic[] {
+  const misplaced = wrongKind(name, yaml, data);
+  if (misplaced) return [misplaced];
   const { validate, schema } = validator(name);
   if (validate(data)) return [];
   const errors = pruneErrors(validate.errors ?? []);
   return errors.map((e) => toDiagnostic(yaml, e, schema));
+}
+
+/**
+ * A table description saved under kpis/ (or a KPI under schemas/sources/) would fail on every
+ * field: say once what the file is and where it goes.
+ */
+function wrongKind(name: SchemaName, yaml: YamlFile, data: unknown): Diagnostic | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const has = (k: string) => Object.hasOwn(data, k);
+  const isTable = has('table') && has('columns') && !has('id') && !has('formula');
+  const isKpi = has('id') && has('formula') && !has('table') && !has('columns');
+  if (name === 'kpi' && isTable) {
+    return { severity: 'error', code: 'KPI0105', file: yaml.file, message: 'this file describes a table (it has table and columns), not a KPI', span: spanOfNode(yaml, keyNode(yaml.doc, [], 'table')), hint: 'table descriptions go in schemas/sources/<table>.yaml' };
+  }
+  if (name === 'source' && isKpi) {
+    return { severity: 'error', code: 'KPI0105', file: yaml.file, message: 'this file describes a KPI (it has id and formula), not a table', span: spanOfNode(yaml, keyNode(yaml.doc, [], 'id')), hint: 'KPI files go in kpis/<group>/<id>.yaml' };
+  }
+  return undefined;
 }
 
 /** ajv reports a failed `if`/`anyOf` and its branches; keep the errors a person can act on. */
