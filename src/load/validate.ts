@@ -15,7 +15,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
 /** The JSON Schemas' pattern for one-line text (names, labels): they end up in titles and comments of generated files. */
-export const ONE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*$';
+export const ONE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
 
 type SchemaName = 'kpi' | 'source';
 const compiled = new Map<SchemaName, { validate: ValidateFunction; schema: JsonSchema }>();
