@@ -1,6 +1,6 @@
-// Every diagnostic code the compiler can give is tested somewhere: by a case under test/cases/
-// (its expected.json lists the code), or by a test file named below. A new code in src/ without
-// a test fails here.
+// Every diagnostic code the compiler can give is tested somewhere: by a case under test/cases/ or
+// test/bad-input/ (its expected.json lists the code), or by a test file named below. A new code in
+// src/ without a test fails here.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,13 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CASES = join(ROOT, 'test', 'cases');
+/** Folders of end-to-end cases, each case a folder with an expected.json. */
+const CASE_DIRS = [join(ROOT, 'test', 'cases'), join(ROOT, 'test', 'bad-input')];
 
 /**
  * Codes tested outside test/cases/, and where. `cli`: a code the command line or the run stage
  * gives (bad options, the database, fixtures, queries), left to test/cli.test.ts.
  */
 const ELSEWHERE: Record<string, { by: string; why: string }> = {
+  KPI0119: { by: 'test/bad-input.test.ts', why: 'a file that cannot be read (a broken link): the link is made at test time, not committed' },
   KPI0219: { by: 'test/lang/never-throws.test.ts', why: 'internal parser failure; unreachable, so only its absence is tested' },
   KPI0230: { by: 'test/lang/diagnostics.test.ts', why: 'a bad interval literal (parser)' },
   KPI0231: { by: 'test/lang/diagnostics.test.ts', why: "'over' without a window (parser)" },
@@ -71,13 +73,15 @@ function codesInSource(): Map<string, string[]> {
 /** Every code some case expects, with the cases that expect it. */
 function codesInCases(): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const name of readdirSync(CASES).sort()) {
-    const path = join(CASES, name, 'expected.json');
-    if (name.startsWith('_') || !existsSync(path)) continue;
-    for (const e of JSON.parse(readFileSync(path, 'utf8')) as { code: string }[]) {
-      const cases = out.get(e.code) ?? [];
-      if (!cases.includes(name)) cases.push(name);
-      out.set(e.code, cases);
+  for (const dir of CASE_DIRS) {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name, 'expected.json');
+      if (name.startsWith('_') || !existsSync(path)) continue;
+      for (const e of JSON.parse(readFileSync(path, 'utf8')) as { code: string }[]) {
+        const cases = out.get(e.code) ?? [];
+        if (!cases.includes(name)) cases.push(name);
+        out.set(e.code, cases);
+      }
     }
   }
   return out;
@@ -94,7 +98,7 @@ describe('diagnostic codes', () => {
 
   it('tests every code the source can give, by a case or by a file named in ELSEWHERE', () => {
     const untested = [...source.keys()].filter((code) => !cases.has(code) && !ELSEWHERE[code] && !testedByStage(code)).sort();
-    expect(untested, `codes with no test (add a case under test/cases/, or name the test in ELSEWHERE): ${untested.map((c) => `${c} (${source.get(c)!.join(', ')})`).join('; ')}`).toEqual([]);
+    expect(untested, `codes with no test (add a case under test/cases/ or test/bad-input/, or name the test in ELSEWHERE): ${untested.map((c) => `${c} (${source.get(c)!.join(', ')})`).join('; ')}`).toEqual([]);
   });
 
   it('expects in its cases only codes the source gives', () => {

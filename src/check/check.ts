@@ -9,6 +9,7 @@ import type { KpiDef, Project, SourceDef } from '../load/types.js';
 import type { IrExpr } from '../plan/ir.js';
 import { buildCatalog, columnOf, findDimension, type Catalog } from './catalog.js';
 import { checkFormula, type Scope, type Typed } from './expr.js';
+import { expandedSize, exprDepth, MAX_EXPANDED_DEPTH, MAX_EXPANDED_SIZE } from './limits.js';
 import { formatUnit, matchesDeclared, type Unit } from './units.js';
 
 export interface CheckedKpi {
@@ -130,6 +131,8 @@ function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi |
   checkTime(def, catalog, local);
   const measureResults = new Map<string, Typed | null | 'checking'>();
   const dependsOn = new Set<string>();
+  // The levels of the formulas being checked, one inside the other: bounds the checker's recursion.
+  let depth = p.formula ? exprDepth(p.formula) : 0;
   const lookupMeasure = (name: string, scope: Scope): Typed | null => {
     const state = measureResults.get(name);
     if (state === 'checking') {
@@ -137,10 +140,18 @@ function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi |
       return null;
     }
     if (state !== undefined) return state;
-    measureResults.set(name, 'checking');
     const m = p.measures.get(name)!;
+    const levels = m.expr ? exprDepth(m.expr) : 0;
+    if (depth + levels > MAX_EXPANDED_DEPTH) {
+      local.push({ severity: 'error', code: 'KPI0218', message: `measure '${name}' is nested too deeply: with the measures that use it written out, one inside the other, the formula is more than ${MAX_EXPANDED_DEPTH} levels deep`, file: def.file, span: m.span, hint: 'measures that use measures that use measures ...: shorten the chain' });
+      measureResults.set(name, null);
+      return null;
+    }
+    measureResults.set(name, 'checking');
     const mdef = def.measures.find((x) => x.name.value === name)!;
+    depth += levels;
     const result = m.expr ? checkFormula(m.expr, { ...scope, origin: mdef.formula.origin }) : null;
+    depth -= levels;
     measureResults.set(name, result);
     return result;
   };
@@ -166,6 +177,11 @@ function checkKpi(p: Parsed, catalog: Catalog, checked: Map<string, CheckedKpi |
   diagnostics.push(...local);
   if (!result || local.some((d) => d.severity === 'error') || !p.formula) return null;
   const at = (msg: string, code: string, hint?: string) => diagnostics.push(diagnosticAt(def.formula.origin, p.formula!.span, 'error', code, msg, hint));
+  const expanded = expandedSize(result.ir);
+  if (expanded.size > MAX_EXPANDED_SIZE || expanded.depth > MAX_EXPANDED_DEPTH) {
+    const what = expanded.size > MAX_EXPANDED_SIZE ? `more than ${MAX_EXPANDED_SIZE} operations` : `more than ${MAX_EXPANDED_DEPTH} levels deep`;
+    return (at(`with its measures and the KPIs it builds on written out, the formula is ${what}`, 'KPI0218', 'a measure or KPI used twice by one used twice ... doubles at each step: compute the shared part once'), null);
+  }
   if (result.type !== 'number') return (at(`the formula must give a number, but it gives ${result.type === 'boolean' ? 'a condition (true/false)' : result.type}`, 'KPI0414'), null);
   if (result.level !== 'aggregate') return (at('the formula reads no data: it must aggregate rows of a table, such as work_orders.count()', 'KPI0414'), null);
   const unit = result.unit ?? {};

@@ -52,7 +52,7 @@ function sourceLines(root: string, file: string): string[] | null {
   const path = isAbsolute(file) ? file : join(root, file);
   if (!fileCache.has(path)) {
     try {
-      fileCache.set(path, readFileSync(path, 'utf8').split(/\r?\n/));
+      fileCache.set(path, readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/));
     } catch {
       fileCache.set(path, null);
     }

@@ -26,6 +26,7 @@ export const ParseCodes = {
   chainedComparison: AstCodes.chainedComparison,
   clauseOnPlainCall: AstCodes.clauseOnPlainCall,
   numberWithoutLeadingDigit: 'KPI0211',
+  numberOutOfRange: 'KPI0217',
   internal: 'KPI0219',
 } as const;
 
@@ -56,7 +57,7 @@ function parseUnsafe(text: string, origin: TextOrigin): Result<Expr | null> {
   const lexed = T.formulaLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [
     ...lexed.errors.map((e) => unexpectedCharacter(text, e, origin)),
-    ...lexed.tokens.flatMap((t) => lexedMistake(t, origin)),
+    ...lexed.tokens.flatMap((t, i) => lexedMistake(t, origin, lexed.tokens[i - 1])),
   ];
   const tokens = lexed.tokens;
   if (tokens.length === 0) {
@@ -157,7 +158,7 @@ function characterHint(ch: string): string | undefined {
 }
 
 /** Tokens that exist to be reported: see tokens.ts. */
-function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
+function lexedMistake(t: IToken, origin: TextOrigin, previous: IToken | undefined): Diagnostic[] {
   switch (t.tokenType) {
     case T.UnterminatedString:
       return [
@@ -171,7 +172,15 @@ function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
           `write '${inner.replaceAll("'", "''")}'`),
       ];
     }
+    case T.NumberLiteral: {
+      const problem = numberProblem(t.image);
+      return problem ? [diagnosticAt(origin, spanOf(t), 'error', ParseCodes.numberOutOfRange, problem.message, problem.hint)] : [];
+    }
     case T.BadNumber:
+      // `1.2.3` lexes as `1.2` and `.3`: the mistake is the second point, not a missing digit.
+      if (previous?.tokenType === T.NumberLiteral && previous.startOffset + previous.image.length === t.startOffset) {
+        return [diagnosticAt(origin, { start: t.startOffset, end: t.startOffset + 1 }, 'error', ParseCodes.numberWithoutLeadingDigit, 'a number has at most one decimal point', `write ${previous.image}${t.image.slice(1)} or ${previous.image}, not ${previous.image}${t.image}`)];
+      }
       return [
         diagnosticAt(origin, spanOf(t), 'error', ParseCodes.numberWithoutLeadingDigit, 'a number needs a digit before its decimal point',
           `write 0${t.image}`),
@@ -179,6 +188,31 @@ function lexedMistake(t: IToken, origin: TextOrigin): Diagnostic[] {
     default:
       return [];
   }
+}
+
+/**
+ * Numbers are 64-bit floating point in every backend. One written beyond that range would become
+ * infinity, zero, or another integer: say so rather than compute with a different number.
+ */
+function numberProblem(image: string): { message: string; hint: string } | undefined {
+  const value = Number(image);
+  if (!Number.isFinite(value)) {
+    return { message: `the number ${shorten(image)} is too large`, hint: 'numbers go up to about 1.8e308' };
+  }
+  if (value === 0 && /[1-9]/.test(image.split(/[eE]/)[0])) {
+    return { message: `the number ${shorten(image)} is too small: it would be 0`, hint: 'numbers other than 0 go down to about 5e-324' };
+  }
+  if (/^\d+$/.test(image) && !Number.isSafeInteger(value) && BigInt(image) !== BigInt(value)) {
+    return {
+      message: `the number ${shorten(image)} cannot be held exactly: it would be ${BigInt(value)}`,
+      hint: `whole numbers are exact up to ${Number.MAX_SAFE_INTEGER}; write ${value.toExponential().replace('e+', 'e')} if an approximation is meant`,
+    };
+  }
+  return undefined;
+}
+
+function shorten(image: string): string {
+  return image.length > 24 ? `${image.slice(0, 12)}...${image.slice(-8)}` : image;
 }
 
 // ---- nesting ---------------------------------------------------------------------------------

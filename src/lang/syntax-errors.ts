@@ -55,9 +55,14 @@ export function syntaxErrors(
   const afterHoles = new Set(lexErrors.map((e) => tokenIndexAtOrAfter(tokens, e.offset + e.length)));
   const seen = new Set<number>();
   const result: Diagnostic[] = [];
+  // After a string with no closing quote, the rest of the line was swallowed by it: syntax errors
+  // past it are echoes (the string's own diagnostic says what is wrong).
+  const unterminated = tokens.findIndex((t) => t.tokenType === T.UnterminatedString);
   for (const error of errors) {
     const index = isEof(error.token) ? tokens.length : tokenIndexAtOrAfter(tokens, error.token.startOffset);
-    if (seen.has(index) || afterHoles.has(index)) continue;
+    if (seen.has(index) || afterHoles.has(index) || (unterminated >= 0 && index > unterminated)) continue;
+    // An unterminated or double-quoted string or a '.5' has a diagnostic of its own, which says more.
+    if (isLexedMistake(tokens[index])) continue;
     // After a first error, leftover input is usually the recovery's debris, unless it is a
     // closing bracket that truly has no opener.
     if (result.length > 0 && error.name === 'NotAllInputParsedException' && !isUnmatchedCloser(tokens, index)) continue;
@@ -65,6 +70,10 @@ export function syntaxErrors(
     result.push(syntaxError(error, index, ctx));
   }
   return result;
+}
+
+function isLexedMistake(t: IToken | undefined): boolean {
+  return t?.tokenType === T.UnterminatedString || t?.tokenType === T.DoubleQuotedString || t?.tokenType === T.BadNumber;
 }
 
 function isUnmatchedCloser(tokens: IToken[], index: number): boolean {
@@ -91,7 +100,7 @@ function syntaxError(error: IRecognitionException, index: number, ctx: Context):
   const after = previous ? ` after ${quoteImage(previous)}` : '';
   const record = readRecord(error.message);
   const { message, hint } = describe(record, found, previous, after, foundWords, index, ctx);
-  return diagnosticAt(ctx.origin, span, 'error', ParseCodes.syntax, message, hint ?? keywordHint(previous, found));
+  return diagnosticAt(ctx.origin, span, 'error', ParseCodes.syntax, message, hint ?? keywordHint(previous, found) ?? reservedHint(record, found));
 }
 
 /** The last character of the last token: where "the formula ends here" points. */
@@ -204,6 +213,13 @@ function keywordHint(previous: IToken | undefined, found: IToken | undefined): s
     if (close) return `did you mean '${close}'?`;
   }
   return undefined;
+}
+
+/** A reserved word where a name was expected (`tickets.end`): say why it is not a name. */
+function reservedHint(record: SyntaxErrorRecord | undefined, found: IToken | undefined): string | undefined {
+  if (record?.kind !== 'mismatch' || record.expected !== T.Identifier.name || !found) return undefined;
+  const word = found.image.toLowerCase();
+  return T.keywords.includes(word) ? `'${word}' is a reserved word of the formula language, so it cannot be a name` : undefined;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps cost 1. */

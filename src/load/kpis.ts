@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Fixture, FixtureExpectation, FormulaText, Grain, KpiDef, KpiUnit, Role, Tier } from './types.js';
+import { reservedName } from './names.js';
 import { validateAgainst } from './validate.js';
 import { keyNode, nodeAtPath, scalarOrigin, spanOfNode, type YamlFile } from './yaml.js';
 
@@ -90,6 +91,10 @@ export function loadKpi(yaml: YamlFile): { value: KpiDef | null; diagnostics: Di
     file: yaml.file,
     group: basename(dirname(yaml.file)),
   };
+  for (const name of [kpi.id, ...kpi.measures.map((m) => m.name)]) {
+    const d = reservedName(name.value, name === kpi.id ? 'a KPI id' : 'a measure name', yaml.file, name.span);
+    if (d) diagnostics.push(d);
+  }
   const expectedName = `${raw.id}.yaml`;
   if (basename(yaml.file) !== expectedName) {
     diagnostics.push({

@@ -1,7 +1,7 @@
 // Reads a project: schemas/sources/*.yaml and kpis/**/*.yaml, in a fixed order.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
 import { loadKpi } from './kpis.js';
 import { checkReferences, loadSource } from './sources.js';
@@ -14,14 +14,35 @@ export interface ProjectPaths {
   sourceDir?: string;
 }
 
-/** Every `.yaml`/`.yml` file under `dir`, sorted by path so the order never depends on the file system. */
+/**
+ * Every `.yaml`/`.yml` file under `dir`, sorted by path so the order never depends on the file
+ * system. Linked folders are followed once (a link to a parent does not loop); a broken link or a
+ * folder that cannot be listed is returned as a path, for readText to report.
+ */
 export function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
+  const visited = new Set<string>();
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
+    let names: string[];
+    try {
+      const real = realpathSync(d);
+      if (visited.has(real)) return;
+      visited.add(real);
+      names = readdirSync(d).sort();
+    } catch {
+      out.push(d);
+      return;
+    }
+    for (const name of names) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      let isDir = false;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        // A link to nothing: reading it reports it.
+      }
+      if (isDir) walk(p);
       else if (/\.ya?ml$/.test(name)) out.push(p);
     }
   };
@@ -31,10 +52,19 @@ export function yamlFiles(dir: string): string[] {
 
 export function readText(root: string, path: string): { file: string; text: string | null; diagnostics: Diagnostic[] } {
   const file = relative(root, path).split(sep).join('/');
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it is a link to a file that does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ELOOP' ? 'it is a link that loops' : (e as Error).message;
+    return { file, text: null, diagnostics: [{ severity: 'error', code: 'KPI0119', message: `the file cannot be read: ${why}`, file, span: { line: 1, column: 1, length: 1 }, hint: 'kpis/ and schemas/sources/ hold plain YAML files' }] };
+  }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { file, text: text.replace(/^\uFEFF/, ''), diagnostics: [] };
+    // A lone CR (old Mac line ends) ends a line in YAML, but the yaml package reads it as a
+    // character, so a whole file would be one line: make it a LF, which keeps every offset.
+    return { file, text: text.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'), diagnostics: [] };
   } catch {
     const bad = firstInvalidUtf8(bytes);
     // Everything before the bad byte is valid UTF-8: count its characters, not its bytes.
@@ -75,6 +105,10 @@ function readYamlFile(root: string, path: string): { yaml: YamlFile | null; diag
   return { yaml: parsed.yaml, diagnostics: parsed.diagnostics };
 }
 
+function namedAfterTable(s: SourceDef): boolean {
+  return basename(s.file) === `${s.table}.yaml`;
+}
+
 export function loadProject(paths: ProjectPaths): Result<Project> {
   const root = paths.root;
   const sourceDir = paths.sourceDir ?? join(root, 'schemas', 'sources');
@@ -91,9 +125,13 @@ export function loadProject(paths: ProjectPaths): Result<Project> {
     diagnostics.push(...ds2);
     if (!value) continue;
     const dup = tables.get(value.table);
-    if (dup) {
-      diagnostics.push({ severity: 'error', code: 'KPI0112', message: `table '${value.table}' is described twice`, file: value.file, span: value.span, related: [{ message: 'first described here', file: dup.file, span: dup.span }] });
-      continue;
+    // Of two descriptions of a table, the one in the file named after it is the table's (KPI0118
+    // reports the other file), so a stray copy cannot shadow it, whichever sorts first.
+    const [kept, dropped] = dup && namedAfterTable(value) && !namedAfterTable(dup) ? [value, dup] : [dup, value];
+    if (kept && dropped) {
+      diagnostics.push({ severity: 'error', code: 'KPI0112', message: `table '${value.table}' is described twice`, file: dropped.file, span: dropped.span, related: [{ message: 'also described here', file: kept.file, span: kept.span }] });
+      if (kept === dup) continue;
+      sources.splice(sources.indexOf(dup!), 1);
     }
     tables.set(value.table, value);
     sources.push(value);
@@ -102,6 +140,7 @@ export function loadProject(paths: ProjectPaths): Result<Project> {
   diagnostics.push(...checkReferences(sources, sourceYamls));
   const kpis: KpiDef[] = [];
   const ids = new Map<string, KpiDef>();
+  const reportedDup = new Set<KpiDef>();
   for (const path of yamlFiles(kpiDir)) {
     const { yaml, diagnostics: ds } = readYamlFile(root, path);
     diagnostics.push(...ds);
@@ -111,7 +150,12 @@ export function loadProject(paths: ProjectPaths): Result<Project> {
     if (!value) continue;
     const dup = ids.get(value.id.value);
     if (dup) {
-      diagnostics.push({ severity: 'error', code: 'KPI0111', message: `KPI id '${value.id.value}' is used by two files`, file: value.file, span: value.id.span, related: [{ message: 'also used here', file: dup.file, span: dup.id.span }], hint: 'KPI ids are unique across kpis/: rename one' });
+      // Both files: which one a pull request added, only the reader knows.
+      for (const [here, there] of [[value, dup], [dup, value]]) {
+        if (here === dup && reportedDup.has(dup)) continue;
+        diagnostics.push({ severity: 'error', code: 'KPI0111', message: `KPI id '${value.id.value}' is used by two files`, file: here.file, span: here.id.span, related: [{ message: 'also used here', file: there.file, span: there.id.span }], hint: 'KPI ids are unique across kpis/: rename one' });
+      }
+      reportedDup.add(dup);
       continue;
     }
     ids.set(value.id.value, value);

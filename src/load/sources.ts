@@ -1,9 +1,11 @@
 // Data schemas: schemas/sources/*.yaml → SourceDef.
 
+import { basename } from 'node:path';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { ColumnDef, ColumnType, ColumnUnit, SourceDef } from './types.js';
+import { reservedName } from './names.js';
 import { validateAgainst } from './validate.js';
 import { keyNode, nodeAtPath, spanOfNode, type YamlFile } from './yaml.js';
 
@@ -53,7 +55,15 @@ export function loadSource(yaml: YamlFile): { value: SourceDef | null; diagnosti
     file: yaml.file,
     span: spanOfNode(yaml, nodeAtPath(yaml.doc, ['table']).node),
   };
-  return { value: source, diagnostics: checkColumnsNamed(yaml, source) };
+  const named = [reservedName(source.table, 'a table name', yaml.file, source.span), ...columns.map((c) => reservedName(c.name, 'a column name', yaml.file, c.span))];
+  return { value: source, diagnostics: [...fileNamed(yaml, source), ...named.filter((d): d is Diagnostic => !!d), ...checkColumnsNamed(yaml, source)] };
+}
+
+/** A source file is named after its table, as a KPI file is after its id: a stray copy cannot pass for the table. */
+function fileNamed(yaml: YamlFile, s: SourceDef): Diagnostic[] {
+  const expected = `${s.table}.yaml`;
+  if (basename(yaml.file) === expected) return [];
+  return [{ severity: 'error', code: 'KPI0118', message: `the table '${s.table}' is described in a file named '${basename(yaml.file)}'`, file: yaml.file, span: s.span, hint: `rename the file to ${expected}, or change the table name to match it` }];
 }
 
 /** The fields that name a column must name one of the table's columns, of the right kind. */

@@ -14,6 +14,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 /** Where the JSON Schemas live: `schemas/` at the package root. */
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
+/** The JSON Schemas' pattern for one-line text (names, labels): they end up in titles and comments of generated files. */
+export const ONE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+
 type SchemaName = 'kpi' | 'source';
 const compiled = new Map<SchemaName, { validate: ValidateFunction; schema: JsonSchema }>();
 
@@ -40,10 +43,30 @@ function validator(name: SchemaName): { validate: ValidateFunction; schema: Json
 }
 
 export function validateAgainst(name: SchemaName, yaml: YamlFile, data: unknown): Diagnostic[] {
+  const misplaced = wrongKind(name, yaml, data);
+  if (misplaced) return [misplaced];
   const { validate, schema } = validator(name);
   if (validate(data)) return [];
   const errors = pruneErrors(validate.errors ?? []);
   return errors.map((e) => toDiagnostic(yaml, e, schema));
+}
+
+/**
+ * A table description saved under kpis/ (or a KPI under schemas/sources/) would fail on every
+ * field: say once what the file is and where it goes.
+ */
+function wrongKind(name: SchemaName, yaml: YamlFile, data: unknown): Diagnostic | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const has = (k: string) => Object.hasOwn(data, k);
+  const isTable = has('table') && has('columns') && !has('id') && !has('formula');
+  const isKpi = has('id') && has('formula') && !has('table') && !has('columns');
+  if (name === 'kpi' && isTable) {
+    return { severity: 'error', code: 'KPI0105', file: yaml.file, message: 'this file describes a table (it has table and columns), not a KPI', span: spanOfNode(yaml, keyNode(yaml.doc, [], 'table')), hint: 'table descriptions go in schemas/sources/<table>.yaml' };
+  }
+  if (name === 'source' && isKpi) {
+    return { severity: 'error', code: 'KPI0105', file: yaml.file, message: 'this file describes a KPI (it has id and formula), not a table', span: spanOfNode(yaml, keyNode(yaml.doc, [], 'id')), hint: 'KPI files go in kpis/<group>/<id>.yaml' };
+  }
+  return undefined;
 }
 
 /** ajv reports a failed `if`/`anyOf` and its branches; keep the errors a person can act on. */
@@ -139,6 +162,7 @@ function toDiagnostic(yaml: YamlFile, e: ErrorObject, root: JsonSchema): Diagnos
       return { ...base, code: 'KPI0106', message: `${field} must be one of ${allowed.join(', ')}; ${describeValue(got)} is not`, span: at(here.node), hint: suggestion };
     }
     case 'pattern':
+      if ((e.params as { pattern: string }).pattern === ONE_LINE_PATTERN) return { ...base, code: 'KPI0107', message: `${field} must be one line of text, without line breaks or control characters`, span: at(here.node), hint: 'the text is a title or a label; longer text goes in description' };
       if (path[path.length - 1] === 'currency') return { ...base, code: 'KPI0107', message: `${field} must be a currency code of three capital letters, such as EUR; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };
       return { ...base, code: 'KPI0107', message: `${field} must be a snake_case name (lower-case letters, digits and underscores, starting with a letter)${path[0] === 'time' ? ' written table.column' : ''}; ${describeValue(valueAt(yaml, path))} is not`, span: at(here.node) };
     case 'format':

@@ -1,6 +1,6 @@
 // YAML documents that remember where every value came from.
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type CST, type Document, type Node } from 'yaml';
 import type { Diagnostic, FileSpan, TextOrigin } from '../diagnostics/diagnostic.js';
 
 export interface YamlFile {
@@ -15,31 +15,133 @@ export function spanOfOffsets(lines: LineCounter, start: number, end: number): F
   return { line: pos.line, column: pos.col, length: Math.max(1, end - start) };
 }
 
-/** Reads a YAML file's text; syntax errors (tabs, duplicate keys, bad indentation) become diagnostics. */
+/** Collections nested deeper than this are refused: KPI files need 6 levels, and deeper input overflows the YAML reader's stack. */
+export const MAX_YAML_DEPTH = 64;
+/** More YAML errors than this in one file are not shown: past that, they are one mistake's echoes. */
+const MAX_YAML_ERRORS = 20;
+
+/**
+ * Reads a YAML file's text; syntax errors (tabs, duplicate keys, bad indentation) become diagnostics,
+ * as do inputs that would exhaust the reader (deep nesting, alias bombs) and numbers no double holds.
+ */
 export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
+  const tooDeep = firstTooDeep(text);
+  if (tooDeep !== undefined) {
+    const doc = parseDocument('', { lineCounter: new LineCounter() });
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    const span = spanOfOffsets(lines, tooDeep, tooDeep + 1);
+    return {
+      yaml: { file, text, doc, lines },
+      diagnostics: [{ severity: 'error', code: 'KPI0117', message: `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`, file, span, hint: 'a KPI file needs a few levels: a list of fixtures, their tables, their rows' }],
+    };
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
   for (const err of [...doc.errors, ...doc.warnings]) {
     const [start, end] = err.pos;
-    const duplicate = err.code === 'DUPLICATE_KEY';
-    const tab = err.code === 'TAB_AS_INDENT' || /tab/i.test(err.message);
-    diagnostics.push({
-      severity: doc.errors.includes(err) ? 'error' : 'warning',
-      code: duplicate ? 'KPI0102' : 'KPI0101',
-      message: duplicate
-        ? `this key appears twice in the same mapping`
-        : `the YAML cannot be read: ${firstLine(err.message)}`,
-      file,
-      span: spanOfOffsets(lines, start, Math.max(end, start + 1)),
-      hint: duplicate
-        ? 'remove one of the two entries, or rename one'
-        : tab
-          ? 'YAML indents with spaces only; replace the tab characters with spaces'
-          : 'check the indentation and the quoting on this line',
-    });
+    const span = spanOfOffsets(lines, start, Math.max(end, start + 1));
+    const key = `${span.line}:${span.column}:${err.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push({ severity: doc.errors.includes(err) ? 'error' : 'warning', file, span, ...describeYamlError(err.code, err.message) });
   }
-  return { yaml: { file, text, doc, lines }, diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { yaml: { file, text, doc, lines }, diagnostics: diagnostics.slice(0, MAX_YAML_ERRORS) };
+  const yaml: YamlFile = { file, text, doc, lines };
+  return { yaml, diagnostics: [...diagnostics, ...aliasDiagnostics(yaml), ...numberDiagnostics(yaml)] };
+}
+
+function describeYamlError(code: string, message: string): Pick<Diagnostic, 'code' | 'message' | 'hint'> {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return { code: 'KPI0102', message: 'this key appears twice in the same mapping', hint: 'remove one of the two entries, or rename one' };
+    case 'MULTIPLE_DOCS':
+      return { code: 'KPI0101', message: "the file holds more than one YAML document: a '---' line starts another", hint: "a file holds one KPI or one table: remove the '---' line and what follows it, or move that part to a file of its own" };
+    case 'RESOURCE_EXHAUSTION':
+      return { code: 'KPI0117', message: 'the YAML is too deeply nested to be read', hint: 'a KPI file needs a few levels: a list of fixtures, their tables, their rows' };
+    default: {
+      const tab = code === 'TAB_AS_INDENT' || /tab/i.test(message);
+      return {
+        code: 'KPI0101',
+        message: `the YAML cannot be read: ${firstLine(message)}`,
+        hint: tab ? 'YAML indents with spaces only; replace the tab characters with spaces' : 'check the indentation and the quoting on this line',
+      };
+    }
+  }
+}
+
+/** The offset of the first collection nested more than MAX_YAML_DEPTH deep, found without recursion. */
+function firstTooDeep(text: string): number | undefined {
+  const stack: { token: CST.Token | null | undefined; depth: number }[] = [];
+  for (const token of new Parser().parse(text)) stack.push({ token, depth: 0 });
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') stack.push({ token: token.value, depth });
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > MAX_YAML_DEPTH) return token.offset;
+      for (const item of token.items) stack.push({ token: item.key, depth: depth + 1 }, { token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** An alias bomb (anchors that expand to millions of nodes) would stop the loader: refuse it. */
+function aliasDiagnostics(yaml: YamlFile): Diagnostic[] {
+  try {
+    yaml.doc.toJS({ maxAliasCount: 100 });
+    return [];
+  } catch (e) {
+    const alias = allNodes(yaml.doc).find((n) => isAlias(n));
+    const message = e instanceof Error ? e.message : String(e);
+    return [{
+      severity: 'error',
+      code: 'KPI0117',
+      message: /alias/i.test(message) ? 'the aliases (*name) in this file expand to too many values' : `the YAML cannot be read: ${firstLine(message)}`,
+      file: yaml.file,
+      span: spanOfNode(yaml, alias ?? null),
+      hint: 'write the values out, or refer to each anchor a few times only',
+    }];
+  }
+}
+
+/** Numbers are doubles everywhere: one that YAML reads as infinity or NaN, or as another integer, is refused. */
+function numberDiagnostics(yaml: YamlFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const node of allNodes(yaml.doc)) {
+    if (!isScalar(node) || typeof node.value !== 'number') continue;
+    const source = (node.source ?? yaml.text.slice(node.range?.[0] ?? 0, node.range?.[1] ?? 0)).trim();
+    const value = node.value;
+    const at = { severity: 'error' as const, code: 'KPI0114', file: yaml.file, span: spanOfNode(yaml, node) };
+    if (Number.isNaN(value)) {
+      out.push({ ...at, message: `${source} is not a number`, hint: 'write a number, or leave the field out' });
+    } else if (!Number.isFinite(value)) {
+      out.push({ ...at, message: `${source} is too large: it reads as infinity`, hint: 'numbers go up to about 1.8e308' });
+    } else if (/^[-+]?\d+$/.test(source) && !Number.isSafeInteger(value) && BigInt(source) !== BigInt(value)) {
+      out.push({ ...at, message: `${source} cannot be held exactly: it would be ${BigInt(value)}`, hint: `whole numbers are exact up to ${Number.MAX_SAFE_INTEGER}; write ${value.toExponential().replace('e+', 'e')} if an approximation is meant` });
+    }
+  }
+  return out;
+}
+
+/** Every node of the document, keys included, in document order. */
+function allNodes(doc: Document.Parsed): Node[] {
+  const out: Node[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isMap(n) || isSeq(n)) {
+      out.push(n);
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+    } else if (isPair(n)) {
+      stack.push(n.value, n.key);
+    } else if (isScalar(n) || isAlias(n)) {
+      out.push(n);
+    }
+  }
+  return out;
 }
 
 function firstLine(message: string): string {

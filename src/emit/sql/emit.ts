@@ -138,9 +138,20 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     `WHERE period >= (SELECT first_period FROM bounds)${hasData.length ? ' AND has_data__' : ''}`,
     `ORDER BY ${orderBy.join(', ')}`,
   ].join('\n');
-  const header = (options.header ?? []).map((l) => (l ? `-- ${l}` : '--')).join('\n');
+  const header = commentLines(options.header ?? []).join('\n');
   const sql = `${header ? `${header}\n` : ''}WITH\n${ctes.map(([name, body]) => `${name} AS (\n${indent(body)}\n)`).join(',\n')}\n${final};\n`;
   return { sql, params: w.params, columns };
+}
+
+/**
+ * `-- ` comment lines. Header text comes from KPI files: a line break in a name (`\r` ends a
+ * DuckDB comment too) must not end the comment and leave the rest to run as SQL.
+ */
+export function commentLines(lines: string[]): string[] {
+  return lines
+    .flatMap((l) => l.split(/\r\n|[\r\n\u0085\u2028\u2029]/))
+    .map((l) => l.replace(/[\u0000-\u001f\u007f]/g, ' '))
+    .map((l) => (l ? `-- ${l}` : '--'));
 }
 
 function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
