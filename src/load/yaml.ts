@@ -18,7 +18,7 @@ export function spanOfOffsets(lines: LineCounter, start: number, end: number): F
 /** Reads a YAML file's text; syntax errors (tabs, duplicate keys, bad indentation) become diagnostics. */
 export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = withPlainEnv(() => parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true }));
   const diagnostics: Diagnostic[] = [];
   for (const err of [...doc.errors, ...doc.warnings]) {
     const [start, end] = err.pos;
@@ -40,6 +40,20 @@ export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnos
     });
   }
   return { yaml: { file, text, doc, lines }, diagnostics };
+}
+
+/**
+ * The yaml package reads `process.env.LOG_TOKENS` for every token it lexes, and `process.env` is a
+ * slow native lookup in Node: parsing with a plain copy in its place makes loading a quarter faster.
+ */
+function withPlainEnv<T>(parse: () => T): T {
+  const env = process.env;
+  process.env = { ...env };
+  try {
+    return parse();
+  } finally {
+    process.env = env;
+  }
 }
 
 function firstLine(message: string): string {
