@@ -19,7 +19,16 @@ export function namesFor(measures: { name: string; value: IrExpr }[], kpis: { id
   return { byValue };
 }
 
-const key = (e: IrExpr) => JSON.stringify(e);
+// Keys are asked for every node of every formula explained: each node's key is computed once.
+const keys = new WeakMap<IrExpr, string>();
+function key(e: IrExpr): string {
+  let k = keys.get(e);
+  if (k === undefined) {
+    k = JSON.stringify(e);
+    keys.set(e, k);
+  }
+  return k;
+}
 
 export function plainText(pieces: Piece[]): string {
   return pieces.map((p) => (typeof p === 'string' ? p : 'kpi' in p ? p.kpi : p.measure)).join('');
