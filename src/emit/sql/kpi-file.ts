@@ -20,9 +20,19 @@ export function sqlHeader(k: CheckedKpi, grain: string): string[] {
   ];
 }
 
+type SqlFile = { sql: string | null; diagnostics: Diagnostic[] };
+
+// `kpi compile` writes the file and the KPI's docs page shows it: planned and emitted once.
+const files = new WeakMap<CheckedKpi, { project: CheckedProject; file: SqlFile }>();
+
 /** The KPI's query at its default grain, runnable as it stands in the DuckDB CLI. */
-export function kpiSqlFile(k: CheckedKpi, project: CheckedProject): { sql: string | null; diagnostics: Diagnostic[] } {
+export function kpiSqlFile(k: CheckedKpi, project: CheckedProject): SqlFile {
+  const known = files.get(k);
+  if (known?.project === project) return known.file;
   const plan = buildPlan([k], project.catalog, { grain: k.def.grain, by: [] });
-  if (!plan.value) return { sql: null, diagnostics: plan.diagnostics };
-  return { sql: emitSql(plan.value, { dialect: duckdb, mode: 'file', header: sqlHeader(k, k.def.grain) }).sql, diagnostics: plan.diagnostics };
+  const file = plan.value
+    ? { sql: emitSql(plan.value, { dialect: duckdb, mode: 'file', header: sqlHeader(k, k.def.grain) }).sql, diagnostics: plan.diagnostics }
+    : { sql: null, diagnostics: plan.diagnostics };
+  files.set(k, { project, file });
+  return file;
 }
