@@ -1,7 +1,7 @@
 // Runs SQL on DuckDB: opens a database file or a folder of Parquet/CSV files, checks that the
 // data has the columns the schemas promise, binds parameters, and reads results as plain values.
 
-import { DuckDBConnection, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -16,6 +16,18 @@ export interface Database {
   close(): void;
 }
 
+type DuckDbApi = typeof import('@duckdb/node-api');
+let api: DuckDbApi | null = null;
+
+/**
+ * The DuckDB bindings, loaded on first use: loading them takes about a fifth of a second, which
+ * commands that never query (check, compile, new) should not pay.
+ */
+export async function duckdbApi(): Promise<DuckDbApi> {
+  api ??= await import('@duckdb/node-api');
+  return api;
+}
+
 export type DataLocation = { kind: 'db'; path: string } | { kind: 'folder'; path: string } | { kind: 'memory' };
 
 export async function openDatabase(location: DataLocation, sources: SourceDef[]): Promise<{ db: Database | null; diagnostics: Diagnostic[] }> {
@@ -25,6 +37,7 @@ export async function openDatabase(location: DataLocation, sources: SourceDef[])
   if (location.kind === 'folder' && !statSync(location.path).isDirectory()) {
     return { db: null, diagnostics: [{ severity: 'error', code: 'KPI0506', message: `--data needs a folder, and ${location.path} is a file`, hint: 'give a DuckDB file with --db' }] };
   }
+  const { DuckDBInstance } = await duckdbApi();
   const instance = await DuckDBInstance.create(location.kind === 'db' ? location.path : ':memory:', location.kind === 'db' ? { access_mode: 'READ_ONLY' } : {});
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
@@ -84,8 +97,10 @@ export async function checkData(db: Database, needs: { table: string; columns: s
   return out;
 }
 
+/** A value read from DuckDB (whose bindings are loaded: a database is open) as a plain cell. */
 function toCell(v: unknown): Cell {
   if (v === null || v === undefined) return null;
+  const { DuckDBDateValue, DuckDBDecimalValue, DuckDBTimestampValue } = api!;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof DuckDBDateValue) return v.toString();

@@ -1,7 +1,6 @@
 // Runs the fixtures of KPI files (`tests:`) on DuckDB: the given rows in fresh tables, the KPI's
 // query at the fixture's grain and range, and every expected row compared to 1e-9 relative.
 
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { CheckedProject } from '../check/check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
@@ -9,7 +8,7 @@ import { duckdb } from '../emit/sql/duckdb.js';
 import { emitSql } from '../emit/sql/emit.js';
 import type { ColumnDef, Fixture, KpiDef } from '../load/types.js';
 import { planQuery } from '../plan/query.js';
-import { quote, runQuery, type Cell, type Database, type Row } from './duckdb.js';
+import { duckdbApi, quote, runQuery, type Cell, type Database, type Row } from './duckdb.js';
 
 export interface FixtureResult {
   kpi: string;
@@ -29,6 +28,7 @@ export function closeEnough(actual: number | null, expected: number | null): boo
 }
 
 export async function runFixtures(project: CheckedProject, ids?: string[]): Promise<FixtureResult[]> {
+  const { DuckDBInstance } = await duckdbApi();
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
