@@ -97,10 +97,8 @@ export async function checkData(db: Database, needs: { table: string; columns: s
   return out;
 }
 
-/** A value read from DuckDB (whose bindings are loaded: a database is open) as a plain cell. */
-function toCell(v: unknown): Cell {
+function toCell(v: unknown, { DuckDBDateValue, DuckDBDecimalValue, DuckDBTimestampValue }: DuckDbApi): Cell {
   if (v === null || v === undefined) return null;
-  const { DuckDBDateValue, DuckDBDecimalValue, DuckDBTimestampValue } = api!;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof DuckDBDateValue) return v.toString();
@@ -114,5 +112,6 @@ export async function runQuery(db: Database, query: SqlQuery): Promise<Row[]> {
   for (const p of query.params) values[p.name] = p.value;
   const reader = await db.connection.runAndReadAll(query.sql, values as never);
   const names = reader.columnNames();
-  return reader.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, toCell(r[i])])));
+  const duckdb = await duckdbApi();
+  return reader.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, toCell(r[i], duckdb)])));
 }
