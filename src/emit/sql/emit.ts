@@ -65,11 +65,19 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     w.params.push({ name, value, type: 'date' });
     return d.param(name, w.params.length, 'date');
   };
-  ctes.push(['params', `SELECT\n  ${rangeParam('from', range.from)} AS from_date,\n  ${rangeParam('to', range.to)} AS to_date`]);
+  const fromParam = rangeParam('from', range.from);
+  const toParam = rangeParam('to', range.to);
+  ctes.push(['params', `SELECT\n  ${fromParam} AS from_date,\n  ${toParam} AS to_date`]);
 
   const dataBound = (agg: 'min' | 'max') => {
     const parts = plan.rangeColumns.map(({ table, column, type }) => d.asTimestamp(`(SELECT ${agg}(${q(column)}) FROM ${q(table)})`, type));
     return parts.length === 1 ? parts[0] : `${agg === 'min' ? 'least' : 'greatest'}(${parts.join(', ')})`;
+  };
+  // A range bound to a value needs no fallback: the min or max of the data costs a scan of each
+  // time column, which the engine does not skip even when the bound is given.
+  const edge = (name: 'from' | 'to') => {
+    const given = d.asTimestamp(`${name}_date`, 'date');
+    return options.mode === 'bound' && range[name] !== null ? given : `COALESCE(${given}, ${dataBound(name === 'from' ? 'min' : 'max')})`;
   };
   const g = plan.grain;
   ctes.push([
@@ -82,15 +90,21 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
       `  ${d.addPeriods(g, 'last_period', 1)} AS hi`,
       'FROM (',
       '  SELECT',
-      `    ${d.truncate(g, `COALESCE(${d.asTimestamp('from_date', 'date')}, ${dataBound('min')})`, 'timestamp')} AS first_period,`,
-      `    ${d.truncate(g, `COALESCE(${d.asTimestamp('to_date', 'date')}, ${dataBound('max')})`, 'timestamp')} AS last_period`,
+      `    ${d.truncate(g, edge('from'), 'timestamp')} AS first_period,`,
+      `    ${d.truncate(g, edge('to'), 'timestamp')} AS last_period`,
       '  FROM params',
       ') AS b',
     ].join('\n'),
   ]);
   ctes.push(['periods', `SELECT p.period, ${d.addPeriods(g, 'p.period', 1)} AS period_end\nFROM bounds AS b, ${d.periodSeries(g, 'b.lo', 'b.hi', 'p')}`]);
 
-  for (const scan of plan.scans) ctes.push([scan.id, scanSql(plan, scan, w)]);
+  // The rows a scan reads: with the range bound to values, as expressions of the parameters, which
+  // the engine folds and pushes down to the table scan; otherwise from the bounds computed above.
+  const known = options.mode === 'bound' && range.from !== null && range.to !== null;
+  const rows: RowRange = known
+    ? { lo: d.addPeriods(g, d.truncate(g, d.asTimestamp(fromParam, 'date'), 'timestamp'), -plan.lookback), hi: d.addPeriods(g, d.truncate(g, d.asTimestamp(toParam, 'date'), 'timestamp'), 1) }
+    : { lo: '(SELECT lo FROM bounds)', hi: '(SELECT hi FROM bounds)' };
+  for (const scan of plan.scans) ctes.push([scan.id, scanSql(plan, scan, w, rows)]);
 
   const dims = plan.dimensions.map((dim) => q(dim.name));
   let grid = 'periods AS g';
@@ -118,7 +132,13 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
   return { sql, params: w.params, columns };
 }
 
-function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
+/** SQL for the first instant of the rows read (inclusive) and the end (exclusive). */
+interface RowRange {
+  lo: string;
+  hi: string;
+}
+
+function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange): string {
   const d = w.d;
   const q = (s: string) => d.quoteIdent(s);
   const aliases = new Map<string, string>([['', 't0']]);
@@ -151,7 +171,7 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
     const col = `t0.${q(scan.time.column)}`;
     periodCol = period.start;
     from = [`FROM ${q(scan.table)} AS t0`, ...joinLines];
-    where.push(`${col} >= (SELECT lo FROM bounds)`, `${col} < (SELECT hi FROM bounds)`);
+    where.push(`${col} >= ${rows.lo}`, `${col} < ${rows.hi}`);
   } else {
     const start = d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType);
     const end = d.openEnded(`t0.${q(scan.time.to)}`, scan.time.toType);
