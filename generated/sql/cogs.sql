@@ -59,6 +59,7 @@ s3 AS (
   FROM "service_costs" AS t0
   WHERE t0."booked_at" >= (SELECT lo FROM bounds)
     AND t0."booked_at" < (SELECT hi FROM bounds)
+    AND (t0."category" IN ('labour', 'parts', 'licences', 'hardware'))
   GROUP BY 1
 ),
 s4 AS (

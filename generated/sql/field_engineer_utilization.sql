@@ -40,6 +40,7 @@ s1 AS (
   LEFT JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
   WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
     AND t0."arrived_at" < (SELECT hi FROM bounds)
+    AND (t1."type" IN ('repair', 'maintenance'))
   GROUP BY 1
 ),
 s2 AS (
@@ -57,6 +58,7 @@ s3 AS (
   FROM "work_orders" AS t0
   WHERE t0."completed_at" >= (SELECT lo FROM bounds)
     AND t0."completed_at" < (SELECT hi FROM bounds)
+    AND ((t0."type" = 'install') AND (t0."status" = 'completed'))
   GROUP BY 1
 ),
 results AS (

@@ -39,6 +39,7 @@ s1 AS (
   FROM "surveys" AS t0
   WHERE t0."answered_at" >= (SELECT lo FROM bounds)
     AND t0."answered_at" < (SELECT hi FROM bounds)
+    AND ((t0."nps_score" >= 9) OR (t0."nps_score" <= 6) OR (t0."nps_score" IS NOT NULL))
   GROUP BY 1
 ),
 results AS (

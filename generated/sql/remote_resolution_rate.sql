@@ -38,6 +38,7 @@ s1 AS (
   FROM "tickets" AS t0
   WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
     AND t0."resolved_at" < (SELECT hi FROM bounds)
+    AND (t0."resolved_remotely" OR (t0."resolved_at" IS NOT NULL))
   GROUP BY 1
 ),
 results AS (

@@ -40,6 +40,7 @@ s1 AS (
   LEFT JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
   WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
     AND t0."arrived_at" < (SELECT hi FROM bounds)
+    AND ((t0."visit_number" = 1) AND t2."needs_visit")
   GROUP BY 1
 ),
 results AS (

@@ -37,6 +37,7 @@ s1 AS (
   FROM "incidents" AS t0
   WHERE t0."started_at" >= (SELECT lo FROM bounds)
     AND t0."started_at" < (SELECT hi FROM bounds)
+    AND t0."security_breach"
   GROUP BY 1
 ),
 s2 AS (

@@ -44,6 +44,7 @@ s1 AS (
   FROM "revenue" AS t0
   WHERE t0."booked_at" >= (SELECT lo FROM bounds)
     AND t0."booked_at" < (SELECT hi FROM bounds)
+    AND (t0."kind" IN ('service', 'recurring'))
   GROUP BY 1
 ),
 s2 AS (
