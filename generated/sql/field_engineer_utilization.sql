@@ -41,7 +41,7 @@ s1 AS (
       CAST(t0."arrived_at" AS DATE) AS "period_day",
       count(CASE WHEN (t1."type" IN ('repair', 'maintenance')) THEN 1 END) AS "count_1"
     FROM "visits" AS t0
-    LEFT JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
+    JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
     WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
       AND t0."arrived_at" < (SELECT hi FROM bounds)
       AND (t1."type" IN ('repair', 'maintenance'))

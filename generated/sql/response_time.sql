@@ -41,8 +41,8 @@ s1 AS (
       sum(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN ((epoch(t0."arrived_at") - epoch(t2."opened_at")) / 3600) END) AS "avg_1_sum",
       count(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN ((epoch(t0."arrived_at") - epoch(t2."opened_at")) / 3600) END) AS "avg_1_n"
     FROM "visits" AS t0
-    LEFT JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
-    LEFT JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
+    JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
+    JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
     WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
       AND t0."arrived_at" < (SELECT hi FROM bounds)
       AND ((t0."visit_number" = 1) AND t2."needs_visit")

@@ -168,10 +168,16 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange): string
   // saying so in WHERE lets the engine drop it early and push the condition down to the scan
   // and its joins. (Not with dimensions: the grid takes its dimension values from the scans.)
   const onlyFiltered = plan.dimensions.length === 0 && filters.length === scan.aggregates.length && filters.length > 0;
+  // A reference the WHERE conditions need a match for can be an inner join (the rows without
+  // one fail WHERE anyway), which leaves DuckDB free to choose the join order.
+  const matched = new Set([
+    ...(scan.filter ? matchedPaths(scan.filter) : []),
+    ...(onlyFiltered ? intersection(scan.aggregates.map((a) => matchedPaths(a.spec.filter!))) : []),
+  ]);
   const joinLines = scan.joins.map((p, i) => {
     const step = p[p.length - 1];
     const parent = aliases.get(pathKey(p.slice(0, -1)))!;
-    return `LEFT JOIN ${q(step.toTable)} AS t${i + 1} ON t${i + 1}.${q(step.toKey)} = ${parent}.${q(step.fkColumn)}`;
+    return `${matched.has(pathKey(p)) ? 'JOIN' : 'LEFT JOIN'} ${q(step.toTable)} AS t${i + 1} ON t${i + 1}.${q(step.toKey)} = ${parent}.${q(step.fkColumn)}`;
   });
   const where: string[] = [];
   let from: string[];
@@ -207,6 +213,52 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange): string
     return ['SELECT', indent([`${periodOfDay} AS period`, ...plan.dimensions.map((x) => q(x.name)), ...byDay.outer].join(',\n')), 'FROM (', indent(days), ') AS days', groupBy].join('\n');
   }
   return select([`${periodCol} AS period`, ...dimCols, ...aggs]);
+}
+
+/**
+ * The join paths (as pathKey, with every prefix) without whose match condition `e` cannot be true:
+ * a comparison, a boolean column, `in` and `is not null` on a column reached through a path are
+ * null without a match, and so is arithmetic on it; `and` needs what either side needs, `or` what
+ * both need. Anything else (coalesce, case, is null) is assumed to hold without a match.
+ */
+function matchedPaths(e: IrExpr): Set<string> {
+  switch (e.kind) {
+    case 'column':
+    case 'compare':
+    case 'in':
+    case 'not':
+      return nullWithout(e);
+    case 'is_null':
+      return e.negated ? nullWithout(e.operand) : new Set();
+    case 'logic': {
+      const [l, r] = [matchedPaths(e.left), matchedPaths(e.right)];
+      return e.op === 'and' ? new Set([...l, ...r]) : intersection([l, r]);
+    }
+    default:
+      return new Set();
+  }
+}
+
+/** The join paths whose missing match makes `e` null. */
+function nullWithout(e: IrExpr): Set<string> {
+  switch (e.kind) {
+    case 'column':
+      return new Set(e.path.map((_, i) => pathKey(e.path.slice(0, i + 1))));
+    case 'neg':
+    case 'not':
+      return nullWithout(e.operand);
+    case 'arith':
+    case 'compare':
+      return new Set([...nullWithout(e.left), ...nullWithout(e.right)]);
+    case 'in':
+      return nullWithout(e.operand);
+    default:
+      return new Set();
+  }
+}
+
+function intersection(sets: Set<string>[]): Set<string> {
+  return sets.length === 0 ? new Set() : new Set([...sets[0]].filter((x) => sets.every((s) => s.has(x))));
 }
 
 /** An aggregate of a scan, its argument and filter already in SQL. */
