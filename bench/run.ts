@@ -19,7 +19,7 @@ import { benchQueries } from './queries.js';
 import { renderReport, type Machine, type Results } from './report.js';
 import { buildLargeSample } from './sample.js';
 
-const NAMES = ['compile', 'queries', 'many', 'calculators', 'sample'] as const;
+const NAMES = ['sample', 'compile', 'queries', 'many', 'calculators'] as const;
 type Name = (typeof NAMES)[number];
 
 const only = (process.env.BENCH_ONLY ?? 'compile,queries,many,calculators').split(',').map((s) => s.trim()).filter(Boolean);
