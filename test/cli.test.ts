@@ -273,7 +273,7 @@ describe('kpi diff', () => {
     expect(r.out).toContain('0 added, 0 removed, 1 changed.');
     expect(r.out).toContain('### Changed: First Time Fix Rate (`first_time_fix_rate`)');
     expect(r.out).toContain('| formula | fixed_first_visit / completed | fixed_first_visit / fixed_first_visit |');
-    expect(r.out).toContain(`-    count(CASE WHEN (t0."status" = 'completed') THEN 1 END) AS "count_2"`);
+    expect(r.out).toContain(`-      count(CASE WHEN (t0."status" = 'completed') THEN 1 END) AS "count_2"`);
     const before = JSON.parse(kpi(['run', 'first_time_fix_rate', '--db', db, '--format', 'json'], ROOT).out) as { period: string; first_time_fix_rate: number | null }[];
     const rows = r.out.split('\n').filter((l) => /^\| \d{4}-\d{2}-\d{2} \|/.test(l));
     expect(rows).toHaveLength(2);

@@ -32,20 +32,32 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."closed_at") AS period,
-    count(*) AS "count_1"
-  FROM "tickets" AS t0
-  WHERE t0."closed_at" >= (SELECT lo FROM bounds)
-    AND t0."closed_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."closed_at" AS date) AS "period_day",
+      count(*) AS "count_1"
+    FROM "tickets" AS t0
+    WHERE t0."closed_at" >= (SELECT lo FROM bounds)
+      AND t0."closed_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (
   SELECT
-    date_trunc('quarter', t0."opened_at") AS period,
-    count(*) AS "count_1"
-  FROM "tickets" AS t0
-  WHERE t0."opened_at" >= (SELECT lo FROM bounds)
-    AND t0."opened_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."opened_at" AS date) AS "period_day",
+      count(*) AS "count_1"
+    FROM "tickets" AS t0
+    WHERE t0."opened_at" >= (SELECT lo FROM bounds)
+      AND t0."opened_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

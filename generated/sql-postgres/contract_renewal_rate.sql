@@ -34,12 +34,20 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', CAST(t0."renewal_due_at" AS timestamp)) AS period,
-    count(CASE WHEN (t0."renewed" AND (t0."end_date" > t0."renewal_due_at")) THEN 1 END) AS "count_1",
-    count(CASE WHEN (t0."end_date" > t0."renewal_due_at") THEN 1 END) AS "count_2"
-  FROM "contracts" AS t0
-  WHERE t0."renewal_due_at" >= (SELECT lo FROM bounds)
-    AND t0."renewal_due_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1",
+    sum("count_2") AS "count_2"
+  FROM (
+    SELECT
+      CAST(t0."renewal_due_at" AS date) AS "period_day",
+      count(CASE WHEN (t0."renewed" AND (t0."end_date" > t0."renewal_due_at")) THEN 1 END) AS "count_1",
+      count(CASE WHEN (t0."end_date" > t0."renewal_due_at") THEN 1 END) AS "count_2"
+    FROM "contracts" AS t0
+    WHERE t0."renewal_due_at" >= (SELECT lo FROM bounds)
+      AND t0."renewal_due_at" < (SELECT hi FROM bounds)
+      AND ((t0."renewed" AND (t0."end_date" > t0."renewal_due_at")) OR (t0."end_date" > t0."renewal_due_at"))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

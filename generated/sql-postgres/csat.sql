@@ -32,11 +32,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."answered_at") AS period,
-    CAST(avg(t0."csat_score") AS double precision) AS "avg_1"
-  FROM "surveys" AS t0
-  WHERE t0."answered_at" >= (SELECT lo FROM bounds)
-    AND t0."answered_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(CAST(sum("avg_1_sum") AS double precision) AS double precision) / NULLIF(CAST(sum("avg_1_n") AS double precision), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."answered_at" AS date) AS "period_day",
+      sum(t0."csat_score") AS "avg_1_sum",
+      count(t0."csat_score") AS "avg_1_n"
+    FROM "surveys" AS t0
+    WHERE t0."answered_at" >= (SELECT lo FROM bounds)
+      AND t0."answered_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

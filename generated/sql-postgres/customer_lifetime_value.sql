@@ -35,12 +35,20 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('month', CAST(t0."booked_at" AS timestamp)) AS period,
-    CAST(sum(CASE WHEN (t0."kind" = 'recurring') THEN t0."amount" END) AS double precision) AS "sum_1",
-    CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS double precision) AS "sum_2"
-  FROM "revenue" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    date_trunc('month', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1",
+    CAST(sum("sum_2") AS double precision) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS date) AS "period_day",
+      sum(CASE WHEN (t0."kind" = 'recurring') THEN t0."amount" END) AS "sum_1",
+      sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS "sum_2"
+    FROM "revenue" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+      AND ((t0."kind" = 'recurring') OR (t0."kind" IN ('service', 'recurring')))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (
@@ -53,38 +61,62 @@ s2 AS (
 ),
 s3 AS (
   SELECT
-    date_trunc('month', t0."completed_at") AS period,
-    CAST(sum(((coalesce(t0."labour_cost", 0) + coalesce(t0."parts_cost", 0)) + coalesce(t0."travel_cost", 0))) AS double precision) AS "sum_1"
-  FROM "work_orders" AS t0
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    date_trunc('month', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS date) AS "period_day",
+      sum(((coalesce(t0."labour_cost", 0) + coalesce(t0."parts_cost", 0)) + coalesce(t0."travel_cost", 0))) AS "sum_1"
+    FROM "work_orders" AS t0
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s4 AS (
   SELECT
-    date_trunc('month', t0."resolved_at") AS period,
-    CAST(sum(coalesce(t0."service_cost", 0)) AS double precision) AS "sum_1"
-  FROM "tickets" AS t0
-  WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
-    AND t0."resolved_at" < (SELECT hi FROM bounds)
+    date_trunc('month', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."resolved_at" AS date) AS "period_day",
+      sum(coalesce(t0."service_cost", 0)) AS "sum_1"
+    FROM "tickets" AS t0
+    WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
+      AND t0."resolved_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s5 AS (
   SELECT
-    date_trunc('month', CAST(t0."booked_at" AS timestamp)) AS period,
-    CAST(sum(coalesce(t0."amount", 0)) AS double precision) AS "sum_1"
-  FROM "service_costs" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    date_trunc('month', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS date) AS "period_day",
+      sum(coalesce(t0."amount", 0)) AS "sum_1"
+    FROM "service_costs" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s6 AS (
   SELECT
-    date_trunc('month', CAST(t0."churned_at" AS timestamp)) AS period,
-    count(*) AS "count_1"
-  FROM "customers" AS t0
-  WHERE t0."churned_at" >= (SELECT lo FROM bounds)
-    AND t0."churned_at" < (SELECT hi FROM bounds)
+    date_trunc('month', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."churned_at" AS date) AS "period_day",
+      count(*) AS "count_1"
+    FROM "customers" AS t0
+    WHERE t0."churned_at" >= (SELECT lo FROM bounds)
+      AND t0."churned_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s7 AS (

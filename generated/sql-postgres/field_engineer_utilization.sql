@@ -34,12 +34,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."arrived_at") AS period,
-    count(CASE WHEN (t1."type" IN ('repair', 'maintenance')) THEN 1 END) AS "count_1"
-  FROM "visits" AS t0
-  LEFT JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
-  WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
-    AND t0."arrived_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."arrived_at" AS date) AS "period_day",
+      count(CASE WHEN (t1."type" IN ('repair', 'maintenance')) THEN 1 END) AS "count_1"
+    FROM "visits" AS t0
+    JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
+    WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
+      AND t0."arrived_at" < (SELECT hi FROM bounds)
+      AND (t1."type" IN ('repair', 'maintenance'))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (
@@ -52,11 +59,18 @@ s2 AS (
 ),
 s3 AS (
   SELECT
-    date_trunc('quarter', t0."completed_at") AS period,
-    count(CASE WHEN ((t0."type" = 'install') AND (t0."status" = 'completed')) THEN 1 END) AS "count_1"
-  FROM "work_orders" AS t0
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS date) AS "period_day",
+      count(CASE WHEN ((t0."type" = 'install') AND (t0."status" = 'completed')) THEN 1 END) AS "count_1"
+    FROM "work_orders" AS t0
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+      AND ((t0."type" = 'install') AND (t0."status" = 'completed'))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

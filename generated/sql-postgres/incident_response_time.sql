@@ -33,11 +33,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."responded_at") AS period,
-    CAST(avg((CAST(extract(epoch from t0."responded_at") - extract(epoch from t0."started_at") AS double precision) / 60)) AS double precision) AS "avg_1"
-  FROM "incidents" AS t0
-  WHERE t0."responded_at" >= (SELECT lo FROM bounds)
-    AND t0."responded_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(CAST(sum("avg_1_sum") AS double precision) AS double precision) / NULLIF(CAST(sum("avg_1_n") AS double precision), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."responded_at" AS date) AS "period_day",
+      sum((CAST(extract(epoch from t0."responded_at") - extract(epoch from t0."started_at") AS double precision) / 60)) AS "avg_1_sum",
+      count((CAST(extract(epoch from t0."responded_at") - extract(epoch from t0."started_at") AS double precision) / 60)) AS "avg_1_n"
+    FROM "incidents" AS t0
+    WHERE t0."responded_at" >= (SELECT lo FROM bounds)
+      AND t0."responded_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -33,12 +33,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."scheduled_start") AS period,
-    count(CASE WHEN ((t0."status" = 'completed') AND (t0."completed_at" < date_trunc('quarter', t0."scheduled_start") + INTERVAL '3 months')) THEN 1 END) AS "count_1",
-    count(*) AS "count_2"
-  FROM "work_orders" AS t0
-  WHERE t0."scheduled_start" >= (SELECT lo FROM bounds)
-    AND t0."scheduled_start" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1",
+    sum("count_2") AS "count_2"
+  FROM (
+    SELECT
+      CAST(t0."scheduled_start" AS date) AS "period_day",
+      count(CASE WHEN ((t0."status" = 'completed') AND (t0."completed_at" < date_trunc('quarter', t0."scheduled_start") + INTERVAL '3 months')) THEN 1 END) AS "count_1",
+      count(*) AS "count_2"
+    FROM "work_orders" AS t0
+    WHERE t0."scheduled_start" >= (SELECT lo FROM bounds)
+      AND t0."scheduled_start" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -31,11 +31,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."completed_at") AS period,
-    CAST(avg(CASE WHEN ((t0."type" = 'repair') AND (t0."status" = 'completed')) THEN (CAST(extract(epoch from t0."restored_at") - extract(epoch from t0."failure_reported_at") AS double precision) / 3600) END) AS double precision) AS "avg_1"
-  FROM "work_orders" AS t0
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(CAST(sum("avg_1_sum") AS double precision) AS double precision) / NULLIF(CAST(sum("avg_1_n") AS double precision), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS date) AS "period_day",
+      sum(CASE WHEN ((t0."type" = 'repair') AND (t0."status" = 'completed')) THEN (CAST(extract(epoch from t0."restored_at") - extract(epoch from t0."failure_reported_at") AS double precision) / 3600) END) AS "avg_1_sum",
+      count(CASE WHEN ((t0."type" = 'repair') AND (t0."status" = 'completed')) THEN (CAST(extract(epoch from t0."restored_at") - extract(epoch from t0."failure_reported_at") AS double precision) / 3600) END) AS "avg_1_n"
+    FROM "work_orders" AS t0
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+      AND ((t0."type" = 'repair') AND (t0."status" = 'completed'))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

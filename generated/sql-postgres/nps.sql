@@ -32,13 +32,22 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."answered_at") AS period,
-    count(CASE WHEN (t0."nps_score" >= 9) THEN 1 END) AS "count_1",
-    count(CASE WHEN (t0."nps_score" <= 6) THEN 1 END) AS "count_2",
-    count(CASE WHEN (t0."nps_score" IS NOT NULL) THEN 1 END) AS "count_3"
-  FROM "surveys" AS t0
-  WHERE t0."answered_at" >= (SELECT lo FROM bounds)
-    AND t0."answered_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1",
+    sum("count_2") AS "count_2",
+    sum("count_3") AS "count_3"
+  FROM (
+    SELECT
+      CAST(t0."answered_at" AS date) AS "period_day",
+      count(CASE WHEN (t0."nps_score" >= 9) THEN 1 END) AS "count_1",
+      count(CASE WHEN (t0."nps_score" <= 6) THEN 1 END) AS "count_2",
+      count(CASE WHEN (t0."nps_score" IS NOT NULL) THEN 1 END) AS "count_3"
+    FROM "surveys" AS t0
+    WHERE t0."answered_at" >= (SELECT lo FROM bounds)
+      AND t0."answered_at" < (SELECT hi FROM bounds)
+      AND ((t0."nps_score" >= 9) OR (t0."nps_score" <= 6) OR (t0."nps_score" IS NOT NULL))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

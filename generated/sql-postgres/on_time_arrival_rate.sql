@@ -32,12 +32,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."window_start") AS period,
-    count(CASE WHEN (t0."arrived_at" <= t0."promised_arrival_at") THEN 1 END) AS "count_1",
-    count(*) AS "count_2"
-  FROM "visits" AS t0
-  WHERE t0."window_start" >= (SELECT lo FROM bounds)
-    AND t0."window_start" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1",
+    sum("count_2") AS "count_2"
+  FROM (
+    SELECT
+      CAST(t0."window_start" AS date) AS "period_day",
+      count(CASE WHEN (t0."arrived_at" <= t0."promised_arrival_at") THEN 1 END) AS "count_1",
+      count(*) AS "count_2"
+    FROM "visits" AS t0
+    WHERE t0."window_start" >= (SELECT lo FROM bounds)
+      AND t0."window_start" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

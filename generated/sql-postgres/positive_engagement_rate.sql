@@ -31,12 +31,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."occurred_at") AS period,
-    count(CASE WHEN (t0."sentiment" = 'positive') THEN 1 END) AS "count_1",
-    count(*) AS "count_2"
-  FROM "engagements" AS t0
-  WHERE t0."occurred_at" >= (SELECT lo FROM bounds)
-    AND t0."occurred_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1",
+    sum("count_2") AS "count_2"
+  FROM (
+    SELECT
+      CAST(t0."occurred_at" AS date) AS "period_day",
+      count(CASE WHEN (t0."sentiment" = 'positive') THEN 1 END) AS "count_1",
+      count(*) AS "count_2"
+    FROM "engagements" AS t0
+    WHERE t0."occurred_at" >= (SELECT lo FROM bounds)
+      AND t0."occurred_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -33,13 +33,21 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."arrived_at") AS period,
-    CAST(avg(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN (CAST(extract(epoch from t0."arrived_at") - extract(epoch from t2."opened_at") AS double precision) / 3600) END) AS double precision) AS "avg_1"
-  FROM "visits" AS t0
-  LEFT JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
-  LEFT JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
-  WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
-    AND t0."arrived_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(CAST(sum("avg_1_sum") AS double precision) AS double precision) / NULLIF(CAST(sum("avg_1_n") AS double precision), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."arrived_at" AS date) AS "period_day",
+      sum(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN (CAST(extract(epoch from t0."arrived_at") - extract(epoch from t2."opened_at") AS double precision) / 3600) END) AS "avg_1_sum",
+      count(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN (CAST(extract(epoch from t0."arrived_at") - extract(epoch from t2."opened_at") AS double precision) / 3600) END) AS "avg_1_n"
+    FROM "visits" AS t0
+    JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
+    JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
+    WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
+      AND t0."arrived_at" < (SELECT hi FROM bounds)
+      AND ((t0."visit_number" = 1) AND t2."needs_visit")
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

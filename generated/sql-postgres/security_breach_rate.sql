@@ -32,11 +32,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."started_at") AS period,
-    count(CASE WHEN t0."security_breach" THEN 1 END) AS "count_1"
-  FROM "incidents" AS t0
-  WHERE t0."started_at" >= (SELECT lo FROM bounds)
-    AND t0."started_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."started_at" AS date) AS "period_day",
+      count(CASE WHEN t0."security_breach" THEN 1 END) AS "count_1"
+    FROM "incidents" AS t0
+    WHERE t0."started_at" >= (SELECT lo FROM bounds)
+      AND t0."started_at" < (SELECT hi FROM bounds)
+      AND t0."security_breach"
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (

@@ -32,11 +32,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', CAST(t0."booked_at" AS timestamp)) AS period,
-    CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS double precision) AS "sum_1"
-  FROM "revenue" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS date) AS "period_day",
+      sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS "sum_1"
+    FROM "revenue" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+      AND (t0."kind" IN ('service', 'recurring'))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -35,6 +35,7 @@ s1 AS (
     CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS double precision) AS "sum_1"
   FROM periods AS p
   JOIN "revenue" AS t0 ON CAST(t0."booked_at" AS timestamp) >= date_trunc('year', p.period_end - INTERVAL '1 microsecond') AND CAST(t0."booked_at" AS timestamp) < p.period_end
+  WHERE (t0."kind" IN ('service', 'recurring'))
   GROUP BY 1
 ),
 results AS (

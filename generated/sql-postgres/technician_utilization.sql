@@ -32,12 +32,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', CAST(t0."work_date" AS timestamp)) AS period,
-    CAST(sum(t0."billable_hours") AS double precision) AS "sum_1",
-    CAST(sum(t0."available_hours") AS double precision) AS "sum_2"
-  FROM "timesheets" AS t0
-  WHERE t0."work_date" >= (SELECT lo FROM bounds)
-    AND t0."work_date" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1",
+    CAST(sum("sum_2") AS double precision) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."work_date" AS date) AS "period_day",
+      sum(t0."billable_hours") AS "sum_1",
+      sum(t0."available_hours") AS "sum_2"
+    FROM "timesheets" AS t0
+    WHERE t0."work_date" >= (SELECT lo FROM bounds)
+      AND t0."work_date" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -33,11 +33,17 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', CAST(t0."work_date" AS timestamp)) AS period,
-    CAST(sum(t0."training_hours") AS double precision) AS "sum_1"
-  FROM "timesheets" AS t0
-  WHERE t0."work_date" >= (SELECT lo FROM bounds)
-    AND t0."work_date" < (SELECT hi FROM bounds)
+    date_trunc('quarter', CAST("period_day" AS timestamp)) AS period,
+    CAST(sum("sum_1") AS double precision) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."work_date" AS date) AS "period_day",
+      sum(t0."training_hours") AS "sum_1"
+    FROM "timesheets" AS t0
+    WHERE t0."work_date" >= (SELECT lo FROM bounds)
+      AND t0."work_date" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (

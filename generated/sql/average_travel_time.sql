@@ -31,11 +31,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."window_start") AS period,
-    CAST(avg(t0."travel_minutes") AS DOUBLE) AS "avg_1"
-  FROM "visits" AS t0
-  WHERE t0."window_start" >= (SELECT lo FROM bounds)
-    AND t0."window_start" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("avg_1_sum") AS DOUBLE) / NULLIF(sum("avg_1_n"), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."window_start" AS DATE) AS "period_day",
+      sum(t0."travel_minutes") AS "avg_1_sum",
+      count(t0."travel_minutes") AS "avg_1_n"
+    FROM "visits" AS t0
+    WHERE t0."window_start" >= (SELECT lo FROM bounds)
+      AND t0."window_start" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -33,14 +33,24 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."completed_at") AS period,
-    CAST(sum(CASE WHEN (t0."status" = 'completed') THEN t0."labour_cost" END) AS DOUBLE) AS "sum_1",
-    CAST(sum(CASE WHEN (t0."status" = 'completed') THEN t0."parts_cost" END) AS DOUBLE) AS "sum_2",
-    CAST(sum(CASE WHEN (t0."status" = 'completed') THEN t0."travel_cost" END) AS DOUBLE) AS "sum_3",
-    count(CASE WHEN (t0."status" = 'completed') THEN 1 END) AS "count_4"
-  FROM "work_orders" AS t0
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1",
+    CAST(sum("sum_2") AS DOUBLE) AS "sum_2",
+    CAST(sum("sum_3") AS DOUBLE) AS "sum_3",
+    sum("count_4") AS "count_4"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS DATE) AS "period_day",
+      sum(CASE WHEN (t0."status" = 'completed') THEN t0."labour_cost" END) AS "sum_1",
+      sum(CASE WHEN (t0."status" = 'completed') THEN t0."parts_cost" END) AS "sum_2",
+      sum(CASE WHEN (t0."status" = 'completed') THEN t0."travel_cost" END) AS "sum_3",
+      count(CASE WHEN (t0."status" = 'completed') THEN 1 END) AS "count_4"
+    FROM "work_orders" AS t0
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+      AND (t0."status" = 'completed')
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

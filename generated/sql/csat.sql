@@ -32,11 +32,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."answered_at") AS period,
-    CAST(avg(t0."csat_score") AS DOUBLE) AS "avg_1"
-  FROM "surveys" AS t0
-  WHERE t0."answered_at" >= (SELECT lo FROM bounds)
-    AND t0."answered_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("avg_1_sum") AS DOUBLE) / NULLIF(sum("avg_1_n"), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."answered_at" AS DATE) AS "period_day",
+      sum(t0."csat_score") AS "avg_1_sum",
+      count(t0."csat_score") AS "avg_1_n"
+    FROM "surveys" AS t0
+    WHERE t0."answered_at" >= (SELECT lo FROM bounds)
+      AND t0."answered_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

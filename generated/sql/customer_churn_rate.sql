@@ -34,11 +34,17 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    CAST(date_trunc('month', t0."churned_at") AS TIMESTAMP) AS period,
-    count(*) AS "count_1"
-  FROM "customers" AS t0
-  WHERE t0."churned_at" >= (SELECT lo FROM bounds)
-    AND t0."churned_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('month', "period_day") AS TIMESTAMP) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."churned_at" AS DATE) AS "period_day",
+      count(*) AS "count_1"
+    FROM "customers" AS t0
+    WHERE t0."churned_at" >= (SELECT lo FROM bounds)
+      AND t0."churned_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (

@@ -37,33 +37,54 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."resolved_at") AS period,
-    CAST(sum(CASE WHEN (t0."category" = 'defect') THEN t0."service_cost" END) AS DOUBLE) AS "sum_1",
-    CAST(sum(t0."service_cost") AS DOUBLE) AS "sum_2"
-  FROM "tickets" AS t0
-  WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
-    AND t0."resolved_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1",
+    CAST(sum("sum_2") AS DOUBLE) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."resolved_at" AS DATE) AS "period_day",
+      sum(CASE WHEN (t0."category" = 'defect') THEN t0."service_cost" END) AS "sum_1",
+      sum(t0."service_cost") AS "sum_2"
+    FROM "tickets" AS t0
+    WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
+      AND t0."resolved_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (
   SELECT
-    date_trunc('quarter', t0."completed_at") AS period,
-    CAST(sum(CASE WHEN (t1."category" = 'defect') THEN ((t0."labour_cost" + t0."parts_cost") + t0."travel_cost") END) AS DOUBLE) AS "sum_1",
-    CAST(sum(((t0."labour_cost" + t0."parts_cost") + t0."travel_cost")) AS DOUBLE) AS "sum_2"
-  FROM "work_orders" AS t0
-  LEFT JOIN "tickets" AS t1 ON t1."id" = t0."ticket_id"
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1",
+    CAST(sum("sum_2") AS DOUBLE) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS DATE) AS "period_day",
+      sum(CASE WHEN (t1."category" = 'defect') THEN ((t0."labour_cost" + t0."parts_cost") + t0."travel_cost") END) AS "sum_1",
+      sum(((t0."labour_cost" + t0."parts_cost") + t0."travel_cost")) AS "sum_2"
+    FROM "work_orders" AS t0
+    LEFT JOIN "tickets" AS t1 ON t1."id" = t0."ticket_id"
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s3 AS (
   SELECT
-    CAST(date_trunc('quarter', t0."booked_at") AS TIMESTAMP) AS period,
-    CAST(sum(CASE WHEN t0."defect_related" THEN t0."amount" END) AS DOUBLE) AS "sum_1",
-    CAST(sum(t0."amount") AS DOUBLE) AS "sum_2"
-  FROM "service_costs" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1",
+    CAST(sum("sum_2") AS DOUBLE) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS DATE) AS "period_day",
+      sum(CASE WHEN t0."defect_related" THEN t0."amount" END) AS "sum_1",
+      sum(t0."amount") AS "sum_2"
+    FROM "service_costs" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -33,11 +33,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."resolved_at") AS period,
-    CAST(avg(((epoch(t0."resolved_at") - epoch(t0."started_at")) / 3600)) AS DOUBLE) AS "avg_1"
-  FROM "incidents" AS t0
-  WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
-    AND t0."resolved_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("avg_1_sum") AS DOUBLE) / NULLIF(sum("avg_1_n"), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."resolved_at" AS DATE) AS "period_day",
+      sum(((epoch(t0."resolved_at") - epoch(t0."started_at")) / 3600)) AS "avg_1_sum",
+      count(((epoch(t0."resolved_at") - epoch(t0."started_at")) / 3600)) AS "avg_1_n"
+    FROM "incidents" AS t0
+    WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
+      AND t0."resolved_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

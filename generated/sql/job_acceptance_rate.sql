@@ -32,12 +32,20 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."dispatched_at") AS period,
-    count(CASE WHEN ((t0."dispatched_at" IS NOT NULL) AND t0."accepted") THEN 1 END) AS "count_1",
-    count(CASE WHEN (t0."dispatched_at" IS NOT NULL) THEN 1 END) AS "count_2"
-  FROM "work_orders" AS t0
-  WHERE t0."dispatched_at" >= (SELECT lo FROM bounds)
-    AND t0."dispatched_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    sum("count_1") AS "count_1",
+    sum("count_2") AS "count_2"
+  FROM (
+    SELECT
+      CAST(t0."dispatched_at" AS DATE) AS "period_day",
+      count(CASE WHEN ((t0."dispatched_at" IS NOT NULL) AND t0."accepted") THEN 1 END) AS "count_1",
+      count(CASE WHEN (t0."dispatched_at" IS NOT NULL) THEN 1 END) AS "count_2"
+    FROM "work_orders" AS t0
+    WHERE t0."dispatched_at" >= (SELECT lo FROM bounds)
+      AND t0."dispatched_at" < (SELECT hi FROM bounds)
+      AND (((t0."dispatched_at" IS NOT NULL) AND t0."accepted") OR (t0."dispatched_at" IS NOT NULL))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

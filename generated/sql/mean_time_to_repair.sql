@@ -31,11 +31,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."completed_at") AS period,
-    CAST(avg(CASE WHEN ((t0."type" = 'repair') AND (t0."status" = 'completed')) THEN ((epoch(t0."restored_at") - epoch(t0."failure_reported_at")) / 3600) END) AS DOUBLE) AS "avg_1"
-  FROM "work_orders" AS t0
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("avg_1_sum") AS DOUBLE) / NULLIF(sum("avg_1_n"), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS DATE) AS "period_day",
+      sum(CASE WHEN ((t0."type" = 'repair') AND (t0."status" = 'completed')) THEN ((epoch(t0."restored_at") - epoch(t0."failure_reported_at")) / 3600) END) AS "avg_1_sum",
+      count(CASE WHEN ((t0."type" = 'repair') AND (t0."status" = 'completed')) THEN ((epoch(t0."restored_at") - epoch(t0."failure_reported_at")) / 3600) END) AS "avg_1_n"
+    FROM "work_orders" AS t0
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+      AND ((t0."type" = 'repair') AND (t0."status" = 'completed'))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

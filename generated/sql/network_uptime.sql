@@ -34,11 +34,17 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."started_at") AS period,
-    CAST(sum(t0."outage_minutes") AS DOUBLE) AS "sum_1"
-  FROM "incidents" AS t0
-  WHERE t0."started_at" >= (SELECT lo FROM bounds)
-    AND t0."started_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."started_at" AS DATE) AS "period_day",
+      sum(t0."outage_minutes") AS "sum_1"
+    FROM "incidents" AS t0
+    WHERE t0."started_at" >= (SELECT lo FROM bounds)
+      AND t0."started_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (

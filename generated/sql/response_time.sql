@@ -33,13 +33,21 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."arrived_at") AS period,
-    CAST(avg(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN ((epoch(t0."arrived_at") - epoch(t2."opened_at")) / 3600) END) AS DOUBLE) AS "avg_1"
-  FROM "visits" AS t0
-  LEFT JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
-  LEFT JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
-  WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
-    AND t0."arrived_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("avg_1_sum") AS DOUBLE) / NULLIF(sum("avg_1_n"), 0) AS "avg_1"
+  FROM (
+    SELECT
+      CAST(t0."arrived_at" AS DATE) AS "period_day",
+      sum(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN ((epoch(t0."arrived_at") - epoch(t2."opened_at")) / 3600) END) AS "avg_1_sum",
+      count(CASE WHEN ((t0."visit_number" = 1) AND t2."needs_visit") THEN ((epoch(t0."arrived_at") - epoch(t2."opened_at")) / 3600) END) AS "avg_1_n"
+    FROM "visits" AS t0
+    JOIN "work_orders" AS t1 ON t1."id" = t0."work_order_id"
+    JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
+    WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
+      AND t0."arrived_at" < (SELECT hi FROM bounds)
+      AND ((t0."visit_number" = 1) AND t2."needs_visit")
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -37,6 +37,7 @@ s1 AS (
     CAST(sum(CASE WHEN (t0."health" = 'at_risk') THEN t0."monthly_recurring_revenue" END) AS DOUBLE) AS "sum_1"
   FROM periods AS p
   JOIN "customers" AS t0 ON CAST(t0."created_at" AS TIMESTAMP) < p.period_end AND COALESCE(CAST(t0."churned_at" AS TIMESTAMP), TIMESTAMP 'infinity') >= p.period_end
+  WHERE (t0."health" = 'at_risk')
   GROUP BY 1
 ),
 results AS (

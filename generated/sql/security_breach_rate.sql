@@ -32,11 +32,18 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    date_trunc('quarter', t0."started_at") AS period,
-    count(CASE WHEN t0."security_breach" THEN 1 END) AS "count_1"
-  FROM "incidents" AS t0
-  WHERE t0."started_at" >= (SELECT lo FROM bounds)
-    AND t0."started_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    sum("count_1") AS "count_1"
+  FROM (
+    SELECT
+      CAST(t0."started_at" AS DATE) AS "period_day",
+      count(CASE WHEN t0."security_breach" THEN 1 END) AS "count_1"
+    FROM "incidents" AS t0
+    WHERE t0."started_at" >= (SELECT lo FROM bounds)
+      AND t0."started_at" < (SELECT hi FROM bounds)
+      AND t0."security_breach"
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (

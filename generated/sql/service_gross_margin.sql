@@ -39,38 +39,63 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    CAST(date_trunc('quarter', t0."booked_at") AS TIMESTAMP) AS period,
-    CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS DOUBLE) AS "sum_1"
-  FROM "revenue" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS DATE) AS "period_day",
+      sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS "sum_1"
+    FROM "revenue" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+      AND (t0."kind" IN ('service', 'recurring'))
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s2 AS (
   SELECT
-    date_trunc('quarter', t0."completed_at") AS period,
-    CAST(sum(((coalesce(t0."labour_cost", 0) + coalesce(t0."parts_cost", 0)) + coalesce(t0."travel_cost", 0))) AS DOUBLE) AS "sum_1"
-  FROM "work_orders" AS t0
-  WHERE t0."completed_at" >= (SELECT lo FROM bounds)
-    AND t0."completed_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."completed_at" AS DATE) AS "period_day",
+      sum(((coalesce(t0."labour_cost", 0) + coalesce(t0."parts_cost", 0)) + coalesce(t0."travel_cost", 0))) AS "sum_1"
+    FROM "work_orders" AS t0
+    WHERE t0."completed_at" >= (SELECT lo FROM bounds)
+      AND t0."completed_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s3 AS (
   SELECT
-    date_trunc('quarter', t0."resolved_at") AS period,
-    CAST(sum(coalesce(t0."service_cost", 0)) AS DOUBLE) AS "sum_1"
-  FROM "tickets" AS t0
-  WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
-    AND t0."resolved_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."resolved_at" AS DATE) AS "period_day",
+      sum(coalesce(t0."service_cost", 0)) AS "sum_1"
+    FROM "tickets" AS t0
+    WHERE t0."resolved_at" >= (SELECT lo FROM bounds)
+      AND t0."resolved_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 s4 AS (
   SELECT
-    CAST(date_trunc('quarter', t0."booked_at") AS TIMESTAMP) AS period,
-    CAST(sum(coalesce(t0."amount", 0)) AS DOUBLE) AS "sum_1"
-  FROM "service_costs" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS DATE) AS "period_day",
+      sum(coalesce(t0."amount", 0)) AS "sum_1"
+    FROM "service_costs" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

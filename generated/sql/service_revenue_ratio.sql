@@ -33,12 +33,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    CAST(date_trunc('quarter', t0."booked_at") AS TIMESTAMP) AS period,
-    CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS DOUBLE) AS "sum_1",
-    CAST(sum(t0."amount") AS DOUBLE) AS "sum_2"
-  FROM "revenue" AS t0
-  WHERE t0."booked_at" >= (SELECT lo FROM bounds)
-    AND t0."booked_at" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1",
+    CAST(sum("sum_2") AS DOUBLE) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."booked_at" AS DATE) AS "period_day",
+      sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS "sum_1",
+      sum(t0."amount") AS "sum_2"
+    FROM "revenue" AS t0
+    WHERE t0."booked_at" >= (SELECT lo FROM bounds)
+      AND t0."booked_at" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -35,6 +35,7 @@ s1 AS (
     CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS DOUBLE) AS "sum_1"
   FROM periods AS p
   JOIN "revenue" AS t0 ON CAST(t0."booked_at" AS TIMESTAMP) >= date_trunc('year', p.period_end - INTERVAL 1 MICROSECOND) AND CAST(t0."booked_at" AS TIMESTAMP) < p.period_end
+  WHERE (t0."kind" IN ('service', 'recurring'))
   GROUP BY 1
 ),
 results AS (

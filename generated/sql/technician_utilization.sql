@@ -32,12 +32,19 @@ periods AS (
 ),
 s1 AS (
   SELECT
-    CAST(date_trunc('quarter', t0."work_date") AS TIMESTAMP) AS period,
-    CAST(sum(t0."billable_hours") AS DOUBLE) AS "sum_1",
-    CAST(sum(t0."available_hours") AS DOUBLE) AS "sum_2"
-  FROM "timesheets" AS t0
-  WHERE t0."work_date" >= (SELECT lo FROM bounds)
-    AND t0."work_date" < (SELECT hi FROM bounds)
+    CAST(date_trunc('quarter', "period_day") AS TIMESTAMP) AS period,
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1",
+    CAST(sum("sum_2") AS DOUBLE) AS "sum_2"
+  FROM (
+    SELECT
+      CAST(t0."work_date" AS DATE) AS "period_day",
+      sum(t0."billable_hours") AS "sum_1",
+      sum(t0."available_hours") AS "sum_2"
+    FROM "timesheets" AS t0
+    WHERE t0."work_date" >= (SELECT lo FROM bounds)
+      AND t0."work_date" < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days
   GROUP BY 1
 ),
 results AS (

@@ -71,11 +71,44 @@ const TIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\
 /** An ISO date or timestamp as milliseconds since the epoch (UTC); null stays null. */
 export function time(text: string | null | undefined): number | null {
   if (text === null || text === undefined) return null;
+  const fast = plainTime(text);
+  if (fast !== null) return fast;
   const m = TIME_TEXT.exec(text);
   if (!m) throw new Error(`not an ISO date or timestamp: '${text}'`);
   const fraction = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)) + Math.floor(fraction);
   return ms - offsetMs(m[8]);
+}
+
+/**
+ * The usual shapes, 'YYYY-MM-DD' and 'YYYY-MM-DD HH:MM:SS' (or with 'T', and 'Z'), read digit by
+ * digit: the same value as the pattern gives, several times faster, which counts when every row
+ * has a timestamp. Anything else is null, and the pattern reads it.
+ */
+function plainTime(text: string): number | null {
+  const n = text.length;
+  if (!(n === 10 || n === 19 || (n === 20 && text[19] === 'Z')) || text[4] !== '-' || text[7] !== '-') return null;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  if (y < 0 || mo < 0 || d < 0) return null;
+  if (n === 10) return Date.UTC(y, mo - 1, d);
+  if ((text[10] !== 'T' && text[10] !== ' ') || text[13] !== ':' || text[16] !== ':') return null;
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  return h < 0 || mi < 0 || sec < 0 ? null : Date.UTC(y, mo - 1, d, h, mi, sec);
+}
+
+/** The `count` decimal digits of `text` from `at` as a number; -1 if one is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
 }
 
 function offsetMs(zone: string | undefined): number {

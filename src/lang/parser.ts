@@ -7,7 +7,8 @@
 // clauses (reported as KPI0210 unless it is `table.fn(...)`), and `at` may be followed by any
 // name or literal (anything but `start` or `end` is KPI0206).
 
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import * as T from './tokens.js';
 
 /**

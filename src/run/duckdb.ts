@@ -1,7 +1,7 @@
 // Runs SQL on DuckDB: opens a database file or a folder of Parquet/CSV files, checks that the
 // data has the columns the schemas promise, binds parameters, and reads results as plain values.
 
-import { DuckDBConnection, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -17,6 +17,18 @@ export interface Database {
   close(): void;
 }
 
+type DuckDbApi = typeof import('@duckdb/node-api');
+let api: DuckDbApi | null = null;
+
+/**
+ * The DuckDB bindings, loaded on first use: loading them takes about a fifth of a second, which
+ * commands that never query (check, compile, new) should not pay.
+ */
+export async function duckdbApi(): Promise<DuckDbApi> {
+  api ??= await import('@duckdb/node-api');
+  return api;
+}
+
 export type DataLocation = { kind: 'db'; path: string } | { kind: 'folder'; path: string } | { kind: 'memory' };
 
 export async function openDatabase(location: DataLocation, sources: SourceDef[]): Promise<{ db: Database | null; diagnostics: Diagnostic[] }> {
@@ -26,6 +38,7 @@ export async function openDatabase(location: DataLocation, sources: SourceDef[])
   if (location.kind === 'folder' && !statSync(location.path).isDirectory()) {
     return { db: null, diagnostics: [{ severity: 'error', code: 'KPI0506', message: `--data needs a folder, and ${location.path} is a file`, hint: 'give a DuckDB file with --db' }] };
   }
+  const { DuckDBInstance } = await duckdbApi();
   const instance = await DuckDBInstance.create(location.kind === 'db' ? location.path : ':memory:', location.kind === 'db' ? { access_mode: 'READ_ONLY' } : {});
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
@@ -85,7 +98,7 @@ export async function checkData(db: Database, needs: { table: string; columns: s
   return out;
 }
 
-function toCell(v: unknown): Cell {
+function toCell(v: unknown, { DuckDBDateValue, DuckDBDecimalValue, DuckDBTimestampValue }: DuckDbApi): Cell {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -100,7 +113,8 @@ export async function runQuery(db: Database, query: SqlQuery): Promise<Row[]> {
   for (const p of query.params) values[p.name] = p.value;
   const reader = await db.connection.runAndReadAll(query.sql, values as never);
   const names = reader.columnNames();
-  return reader.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, toCell(r[i])])));
+  const duckdb = await duckdbApi();
+  return reader.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, toCell(r[i], duckdb)])));
 }
 
 /** The engine interface over an open DuckDB database; `label` names it in messages. */
@@ -119,6 +133,7 @@ const SCRATCH_TYPE: Record<ColumnDef['type'], string> = { integer: 'BIGINT', dec
 
 /** An in-memory DuckDB database for fixtures. */
 export async function duckdbScratch(): Promise<ScratchEngine> {
+  const { DuckDBInstance } = await duckdbApi();
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");

@@ -3,7 +3,7 @@
 // work orders take a minute or two in under 5 GB of memory.
 
 import { rmSync, renameSync, existsSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomMacros } from './random.js';
 import type { Params, Sql, Step } from './step.js';
 import { paramsFor } from './step.js';
@@ -80,6 +80,7 @@ async function buildInto(
     temp_directory: settings.spill,
   };
   if (settings.threads !== undefined) options.threads = String(settings.threads);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(path, options);
   const connection = await instance.connect();
   try {

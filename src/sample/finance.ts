@@ -1,7 +1,7 @@
 // Money: the revenue ledger and the service costs not booked on work orders or tickets.
 
 import type { Step } from './step.js';
-import { HISTORY_END, HISTORY_MONTHS, HISTORY_START, lookup } from './sql.js';
+import { HISTORY_END, HISTORY_MONTHS, HISTORY_START, lookup, numberedByDay } from './sql.js';
 
 export const revenue: Step = {
   table: 'revenue',
@@ -31,10 +31,10 @@ WITH months AS (
 ), a AS (
   SELECT * FROM recurring UNION ALL SELECT * FROM service UNION ALL SELECT * FROM product
 )
-SELECT row_number() OVER (ORDER BY booked_at, k, src) AS id, customer_id, booked_at, amount,
+SELECT id, customer_id, booked_at, amount,
   list_extract(['product', 'recurring', 'service'], k + 1) AS kind,
   CASE WHEN k = 2 THEN src END AS work_order_id, CASE WHEN k = 0 THEN src END AS sale_id
-FROM a`);
+FROM ${numberedByDay('a', 'booked_at', 'booked_at, k, src')} AS a`);
     await sql.exec(`DROP TABLE wo_plan`);
   },
 };
@@ -88,10 +88,11 @@ WITH quarters AS (
 ), a AS (
   SELECT 0 AS part, * FROM licences UNION ALL SELECT 1 AS part, * FROM gateways UNION ALL SELECT 2 AS part, * FROM warranty
   UNION ALL SELECT 3 AS part, * FROM parts_pool UNION ALL SELECT 4 AS part, * FROM standby UNION ALL SELECT 5 AS part, * FROM meetings
+), kept AS (
+  SELECT * FROM a WHERE booked_at < ${HISTORY_END}
 )
-SELECT row_number() OVER (ORDER BY booked_at, ${lookup('category', { hardware: 0, labour: 1, licences: 2, parts: 3, travel: 4 })}, part, src) AS id, customer_id, booked_at, amount, category,
-  defect_related, ticket_id
-FROM a WHERE booked_at < ${HISTORY_END}`);
+SELECT id, customer_id, booked_at, amount, category, defect_related, ticket_id
+FROM ${numberedByDay('kept', 'booked_at', `booked_at, ${lookup('category', { hardware: 0, labour: 1, licences: 2, parts: 3, travel: 4 })}, part, src`)} AS a`);
     await sql.exec(`DROP TABLE ticket_base`);
   },
 };

@@ -2,7 +2,7 @@
 // the systems under remote monitoring, monitoring incidents and failure predictions.
 
 import type { Params, Sql, Step } from './step.js';
-import { HISTORY_END, HISTORY_END_TS, HISTORY_START, choose, lookup } from './sql.js';
+import { HISTORY_END, HISTORY_END_TS, HISTORY_START, choose, lookup, numberedByDay } from './sql.js';
 
 const PRODUCT_LINES = { chillers: 0.14, compressors: 0.2, generators: 0.16, pumps: 0.28, hvac: 0.22 };
 export const LIST_PRICE = { chillers: 42000, compressors: 16000, generators: 28000, pumps: 5500, hvac: 11000 };
@@ -66,14 +66,14 @@ WITH s AS (
     ELSE ${choose('(u_channel - 0.85) / 0.15', { direct: 1, partner: 1, online: 1 })} END AS channel
   FROM s WHERE sold_at >= ${HISTORY_START}
 )
-SELECT row_number() OVER (ORDER BY sold_at, asset_id) AS id, customer_id, asset_id, sold_at,
+SELECT id, customer_id, asset_id, sold_at,
   CAST(list_price * (0.92 + 0.1 * rnd(asset_id, 'ps.discount')) AS DECIMAL(18,2)) AS amount,
   CAST(list_price * (0.56 + 0.1 * rnd(asset_id, 'ps.cost')) AS DECIMAL(18,2)) AS cost,
   region, channel,
   u_attach < ${lookup('channel', { direct: 0.66, partner: 0.44, online: 0.3 })}
     + ${lookup('region', { north: 0.04, south: -0.05, east: 0.0, west: 0.03, central: -0.02 }, 0)}
     + 0.03 * (year(sold_at) - 2022) AS contract_attached
-FROM t`);
+FROM ${numberedByDay('t', 'CAST(sold_at AS DATE)', 'sold_at, asset_id')} AS t`);
   },
 };
 
@@ -119,9 +119,8 @@ FROM e
 WHERE reached AND start_date < end_of_life AND start_date < ${HISTORY_END} AND least(natural_end, end_of_life) >= ${HISTORY_START}`);
     await sql.exec(`
 INSERT INTO contracts BY NAME
-SELECT row_number() OVER (ORDER BY start_date, asset_id, j) AS id, customer_id, asset_id, sale_id, start_date, end_date,
-  monthly_value, renewal_due_at, renewed, term_months
-FROM contract_terms`);
+SELECT id, customer_id, asset_id, sale_id, start_date, end_date, monthly_value, renewal_due_at, renewed, term_months
+FROM ${numberedByDay('contract_terms', 'start_date', 'start_date, asset_id, j')} AS c`);
   },
 };
 
@@ -168,10 +167,12 @@ WITH equipment AS (
     CASE WHEN least(coalesce(stop_day, decommissioned_at), coalesce(decommissioned_at, stop_day)) < ${HISTORY_END}
       THEN least(coalesce(stop_day, decommissioned_at), coalesce(decommissioned_at, stop_day)) END AS monitored_to
   FROM (SELECT * FROM equipment UNION ALL SELECT * FROM network)
+), kept AS (
+  SELECT * FROM s
+  WHERE monitored_from < ${HISTORY_END} AND (monitored_to IS NULL OR (monitored_to > monitored_from AND monitored_to > ${HISTORY_START}))
 )
-SELECT row_number() OVER (ORDER BY monitored_from, ${lookup('kind', { equipment: 0, network: 1 })}, src) AS id, customer_id, asset_id, kind, monitored_from, monitored_to
-FROM s
-WHERE monitored_from < ${HISTORY_END} AND (monitored_to IS NULL OR (monitored_to > monitored_from AND monitored_to > ${HISTORY_START}))`);
+SELECT id, customer_id, asset_id, kind, monitored_from, monitored_to
+FROM ${numberedByDay('kept', 'monitored_from', `monitored_from, ${lookup('kind', { equipment: 0, network: 1 })}, src`)} AS m`);
   },
 };
 
@@ -203,13 +204,13 @@ WITH s AS (
 ), r AS (
   SELECT *, plus_hours(started_at, respond_min / 60) AS respond_ts, plus_hours(started_at, resolve_h) AS resolve_ts FROM i
 )
-SELECT row_number() OVER (ORDER BY started_at, system_id, j) AS id, system_id, started_at,
+SELECT id, system_id, started_at,
   CASE WHEN NOT never_responded AND respond_ts < ${HISTORY_END_TS} THEN respond_ts END AS responded_at,
   CASE WHEN resolve_ts < ${HISTORY_END_TS} THEN resolve_ts END AS resolved_at,
   CASE WHEN has_outage THEN least(outage_draw, datediff('second', started_at, least(resolve_ts, ${HISTORY_END_TS})) / 60.0) ELSE 0 END
     AS outage_minutes,
   security_breach
-FROM r`);
+FROM ${numberedByDay('r', 'CAST(started_at AS DATE)', 'started_at, system_id, j')} AS r`);
   },
 };
 
@@ -234,9 +235,9 @@ WITH s AS (
 ), x AS (
   SELECT *, window_start + CAST(14 + floor(rnd2(asset_id, j, 'pr.len') * 30) AS INTEGER) AS window_end FROM w
 )
-SELECT row_number() OVER (ORDER BY predicted_at, asset_id, j) AS id, asset_id, predicted_at, window_start, window_end,
+SELECT id, asset_id, predicted_at, window_start, window_end,
   window_end < ${HISTORY_END} AND rnd2(asset_id, j, 'pr.ok') < 0.42 + 0.12 * datediff('day', DATE '2023-01-01', predicted_at) / 365.25
     AS confirmed
-FROM x`);
+FROM ${numberedByDay('x', 'CAST(predicted_at AS DATE)', 'predicted_at, asset_id, j')} AS x`);
   },
 };

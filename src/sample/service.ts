@@ -4,7 +4,7 @@
 
 import { meanDemandWeight } from './random.js';
 import type { Params, Sql, Step } from './step.js';
-import { HISTORY_END, HISTORY_END_TS, HISTORY_START, HISTORY_START_TS, choose, lookup } from './sql.js';
+import { HISTORY_END, HISTORY_END_TS, HISTORY_START, HISTORY_START_TS, choose, lookup, numberedByDay } from './sql.js';
 
 /** Tickets opened in this window meet a backlog: slower resolution and closing (a stressed quarter). */
 const STRESS = `(opened_at >= TIMESTAMP '2024-01-08' AND opened_at < TIMESTAMP '2024-04-01')`;
@@ -40,8 +40,8 @@ WITH e AS (
     ELSE 24 * rnd2(asset_id, j, 'tk.hour') END) AS opened_at
   FROM c WHERE rnd2(asset_id, j, 'tk.keep') < season(day_ts) * weekday_weight(day_ts)
 ), n AS (
-  SELECT row_number() OVER (ORDER BY opened_at, asset_id, j) AS id, asset_id, customer_id, region, product_line, monitored, opened_at
-  FROM k
+  SELECT id, asset_id, customer_id, region, product_line, monitored, opened_at
+  FROM ${numberedByDay('k', 'CAST(opened_at AS DATE)', 'opened_at, asset_id, j')} AS k
 ), g AS (
   SELECT *,
     CASE WHEN monitored THEN ${choose("rnd(id, 'tk.category')", { how_to: 0.36, defect: 0.21, request: 0.13, incident: 0.3 })}
@@ -169,7 +169,7 @@ WITH r AS (
 ), u AS (
   SELECT * FROM r UNION ALL SELECT * FROM i UNION ALL SELECT * FROM mt
 ), n AS (
-  SELECT row_number() OVER (ORDER BY created_at, type_code, src_key) AS id, * EXCLUDE (src_key) FROM u
+  SELECT * EXCLUDE (src_key) FROM ${numberedByDay('u', 'CAST(created_at AS DATE)', 'created_at, type_code, src_key')} AS u
 ), b AS (
   -- The technician: one of those in the work order's region who can take work that month.
   SELECT n.* EXCLUDE (type_code, priority_code),
@@ -309,14 +309,14 @@ WITH e AS (
       WHEN visit_number > 1 THEN 0.95 ELSE 0.96 END AS on_hand_draw
   FROM v
 )
-SELECT row_number() OVER (ORDER BY window_start, work_order_id, visit_number) AS id, work_order_id, technician_id, visit_number,
+SELECT id, work_order_id, technician_id, visit_number,
   window_start, plus_hours(window_start, window_hours) AS window_end,
   plus_hours(window_start, window_hours - 0.5) AS promised_arrival_at,
   CASE WHEN arrive < ${HISTORY_END_TS} THEN arrive END AS arrived_at,
   CASE WHEN depart < ${HISTORY_END_TS} THEN depart END AS departed_at,
   round(travel, 2) AS travel_minutes, parts_needed,
   CASE WHEN parts_needed THEN on_hand_draw END AS parts_on_hand
-FROM p`);
+FROM ${numberedByDay('p', 'CAST(window_start AS DATE)', 'window_start, work_order_id, visit_number')} AS p`);
   },
 };
 

@@ -1,7 +1,7 @@
 // The customer's voice: survey answers and engagements.
 
 import type { Step } from './step.js';
-import { HISTORY_END, HISTORY_END_TS, HISTORY_START, choose, lookup } from './sql.js';
+import { HISTORY_END, HISTORY_END_TS, HISTORY_START, choose, lookup, numberedByDay } from './sql.js';
 
 const HEALTH_EFFECT = { healthy: 0.25, at_risk: -0.5, angry: -1.4 };
 const REGION_EFFECT = { north: -0.15, south: 0.1, east: -0.05, west: 0.0, central: 0.1 };
@@ -39,11 +39,13 @@ WITH tx AS (
   SELECT r.customer_id, r.ticket_id, r.kind, r.src, r.answered_at, r.z, r.nps_asked, r.csat_asked
   FROM rel r JOIN customers c ON c.id = r.customer_id
   WHERE r.answered_at >= c.created_at AND (c.churned_at IS NULL OR r.answered_at < c.churned_at)
+), kept AS (
+  SELECT * FROM a WHERE answered_at < ${HISTORY_END_TS}
 )
-SELECT row_number() OVER (ORDER BY answered_at, ${lookup('kind', { relationship: 0, transactional: 1 })}, src) AS id, customer_id, ticket_id, kind, answered_at,
+SELECT id, customer_id, ticket_id, kind, answered_at,
   CASE WHEN nps_asked THEN CAST(least(10, greatest(0, round(7.9 + 1.9 * z))) AS INTEGER) END AS nps_score,
   CASE WHEN csat_asked THEN CAST(least(5, greatest(1, round(4.0 + 0.8 * z))) AS INTEGER) END AS csat_score
-FROM a WHERE answered_at < ${HISTORY_END_TS}`);
+FROM ${numberedByDay('kept', 'CAST(answered_at AS DATE)', `answered_at, ${lookup('kind', { relationship: 0, transactional: 1 })}, src`)} AS a`);
   },
 };
 
@@ -71,12 +73,12 @@ WITH s AS (
   WHERE rnd2(customer_id, j, 'en.keep') < CASE WHEN month(day_ts) = 8 THEN 0.55 WHEN month(day_ts) = 12 THEN 0.75 ELSE 1 END
     * CASE WHEN dayofweek(day_ts) IN (0, 6) THEN 0.1 ELSE 1 END
 )
-SELECT row_number() OVER (ORDER BY occurred_at, customer_id, j) AS id, customer_id, occurred_at,
+SELECT id, customer_id, occurred_at,
   ${choose("rnd2(customer_id, j, 'en.channel')", { email: 0.4, call: 0.25, meeting: 0.15, portal: 0.15, event: 0.05 })} AS channel,
   CASE health
     WHEN 'healthy' THEN ${choose('u_sentiment', { positive: 0.55, neutral: 0.38, negative: 0.07 })}
     WHEN 'at_risk' THEN ${choose('u_sentiment', { positive: 0.3, neutral: 0.45, negative: 0.25 })}
     ELSE ${choose('u_sentiment', { positive: 0.15, neutral: 0.35, negative: 0.5 })} END AS sentiment
-FROM k`);
+FROM ${numberedByDay('k', 'CAST(occurred_at AS DATE)', 'occurred_at, customer_id, j')} AS k`);
   },
 };

@@ -15,10 +15,10 @@ import { benchmarkText, compare, firstSentence, fixtureColumns, fixtureDimension
 /** Paths relative to `generated/`: `docs/<id>.md` per KPI and `docs/index.md`, sorted by path. */
 export function renderDocsOutputs(project: CheckedProject): Map<string, string> {
   const kpis = [...project.kpis].sort((a, b) => compare(idOf(a), idOf(b)));
-  const ids = new Set(kpis.map(idOf));
+  const catalog = catalogOf(kpis);
   const templates = loadTemplates();
   const out = new Map<string, string>();
-  for (const k of kpis) out.set(`docs/${idOf(k)}.md`, templates.kpi(kpiPage(k, kpis, ids, project)));
+  for (const k of kpis) out.set(`docs/${idOf(k)}.md`, templates.kpi(kpiPage(k, catalog, project)));
   out.set('docs/index.md', templates.index(indexPage(kpis)));
   return new Map([...out.entries()].sort(([a], [b]) => compare(a, b)));
 }
@@ -85,20 +85,38 @@ interface Example {
   expect: Md;
 }
 
-function kpiPage(k: CheckedKpi, all: CheckedKpi[], ids: Set<string>, project: CheckedProject): KpiPage {
+/** The KPIs by id, and who builds on whom, looked up once for every page (in id order). */
+interface Catalog {
+  ids: Set<string>;
+  byId: Map<string, CheckedKpi>;
+  builtOn: Map<string, CheckedKpi[]>;
+}
+
+function catalogOf(kpis: CheckedKpi[]): Catalog {
+  const byId = new Map(kpis.map((k) => [idOf(k), k]));
+  const builtOn = new Map<string, CheckedKpi[]>();
+  for (const k of kpis) {
+    for (const dep of k.dependsOn) {
+      const list = builtOn.get(dep);
+      if (list) list.push(k);
+      else builtOn.set(dep, [k]);
+    }
+  }
+  return { ids: new Set(byId.keys()), byId, builtOn };
+}
+
+function kpiPage(k: CheckedKpi, catalog: Catalog, project: CheckedProject): KpiPage {
   const d = k.def;
   const id = idOf(k);
+  const { ids } = catalog;
+  const dependsOn = k.dependsOn.flatMap((o) => catalog.byId.get(o) ?? []);
+  // A measure's own value is always spelled out at its top, so one set of names serves the
+  // formula and every measure.
   const names = namesFor(
     k.measures.map((m) => ({ name: m.name, value: m.value })),
-    all.filter((o) => k.dependsOn.includes(idOf(o))).map((o) => ({ id: idOf(o), value: o.value })),
+    dependsOn.map((o) => ({ id: idOf(o), value: o.value })),
   );
-  const measures = k.measures.map((m) => {
-    const own = namesFor(
-      k.measures.filter((o) => o.name !== m.name).map((o) => ({ name: o.name, value: o.value })),
-      all.filter((o) => k.dependsOn.includes(idOf(o))).map((o) => ({ id: idOf(o), value: o.value })),
-    );
-    return [inline(m.name), code(formulaLine(m.text), true), words(explain(m.value, own), ids)];
-  });
+  const measures = k.measures.map((m) => [inline(m.name), code(formulaLine(m.text), true), words(explain(m.value, names), ids)]);
   const tags = unique([d.tier, ...d.tags]);
   return {
     frontMatter: {
@@ -117,9 +135,9 @@ function kpiPage(k: CheckedKpi, all: CheckedKpi[], ids: Set<string>, project: Ch
     measures: measures.length === 0 ? null : table([generated('Measure'), generated('Formula'), generated('In plain words')], measures),
     pitfalls: d.pitfalls ? text(d.pitfalls) : null,
     reads: k.reads.map((r) => ({ table: code(r.table), columns: r.columns.length ? joinMd(r.columns.map((c) => code(c)), ', ') : generated('(rows only)') })),
-    buildsOn: k.dependsOn.map((o) => kpiLink(o, all, ids)),
-    builtOn: all.filter((o) => o.dependsOn.includes(id)).map((o) => kpiLink(idOf(o), all, ids)),
-    related: d.related.map((r) => kpiLink(r.value, all, ids)),
+    buildsOn: k.dependsOn.map((o) => kpiLink(o, catalog)),
+    builtOn: (catalog.builtOn.get(id) ?? []).map((o) => kpiLink(idOf(o), catalog)),
+    related: d.related.map((r) => kpiLink(r.value, catalog)),
     examples: d.tests.map((t, i) => example(t, i + 1)),
     sql: sqlOf(k, project),
     source: code(d.file),
@@ -185,9 +203,9 @@ function words(pieces: Piece[], ids: Set<string>): Md {
   );
 }
 
-function kpiLink(id: string, all: CheckedKpi[], ids: Set<string>): Md {
-  const k = all.find((o) => idOf(o) === id);
-  return ids.has(id) && k ? link(k.def.name, `${id}.md`) : inline(id);
+function kpiLink(id: string, catalog: Catalog): Md {
+  const k = catalog.byId.get(id);
+  return k ? link(k.def.name, `${id}.md`) : inline(id);
 }
 
 // ---- the index ----

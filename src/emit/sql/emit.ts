@@ -2,7 +2,7 @@
 // then the per-table results are joined onto a grid of every period × dimension value: no fact
 // row is ever joined to another fact row, so nothing fans out.
 
-import type { Grain, IrExpr, QueryPlan, Scan, Shift, ValueType, Window } from '../../plan/ir.js';
+import type { AggregateFn, Grain, IrExpr, QueryPlan, Scan, Shift, ValueType, Window } from '../../plan/ir.js';
 import { irChildren } from '../../check/check.js';
 import { directScans, pathKey } from '../../plan/build.js';
 import type { Dialect } from './dialect.js';
@@ -66,11 +66,19 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     w.params.push({ name, value, type: 'date' });
     return d.param(name, w.params.length, 'date', value);
   };
-  ctes.push(['params', `SELECT\n  ${rangeParam('from', range.from)} AS from_date,\n  ${rangeParam('to', range.to)} AS to_date`]);
+  const fromParam = rangeParam('from', range.from);
+  const toParam = rangeParam('to', range.to);
+  ctes.push(['params', `SELECT\n  ${fromParam} AS from_date,\n  ${toParam} AS to_date`]);
 
   const dataBound = (agg: 'min' | 'max') => {
     const parts = plan.rangeColumns.map(({ table, column, type }) => d.asTimestamp(`(SELECT ${agg}(${q(column)}) FROM ${q(table)})`, type));
     return parts.length === 1 ? parts[0] : `${agg === 'min' ? 'least' : 'greatest'}(${parts.join(', ')})`;
+  };
+  // A range bound to a value needs no fallback: the min or max of the data costs a scan of each
+  // time column, which the engine does not skip even when the bound is given.
+  const edge = (name: 'from' | 'to') => {
+    const given = d.asTimestamp(`${name}_date`, 'date');
+    return options.mode === 'bound' && range[name] !== null ? given : `COALESCE(${given}, ${dataBound(name === 'from' ? 'min' : 'max')})`;
   };
   // With no grain the range is one period, from its first day to the day after its last.
   const g = plan.grain === 'none' ? null : plan.grain;
@@ -85,8 +93,8 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
       `  ${d.addPeriods(cut, 'last_period', 1)} AS hi`,
       'FROM (',
       '  SELECT',
-      `    ${d.truncate(cut, `COALESCE(${d.asTimestamp('from_date', 'date')}, ${dataBound('min')})`, 'timestamp')} AS first_period,`,
-      `    ${d.truncate(cut, `COALESCE(${d.asTimestamp('to_date', 'date')}, ${dataBound('max')})`, 'timestamp')} AS last_period`,
+      `    ${d.truncate(cut, edge('from'), 'timestamp')} AS first_period,`,
+      `    ${d.truncate(cut, edge('to'), 'timestamp')} AS last_period`,
       '  FROM params',
       ') AS b',
     ].join('\n'),
@@ -96,7 +104,15 @@ export function emitSql(plan: QueryPlan, options: SqlOptions, range: RangeValues
     g ? `SELECT p.period, ${d.addPeriods(g, 'p.period', 1)} AS period_end\nFROM bounds AS b, ${d.periodSeries(g, 'b.lo', 'b.hi', 'p')}` : 'SELECT b.lo AS period, b.hi AS period_end\nFROM bounds AS b',
   ]);
 
-  for (const scan of plan.scans) ctes.push([scan.id, scanSql(plan, scan, w)]);
+  // The rows a scan reads: with the range bound to values, as expressions of the parameters, which
+  // the engine folds and pushes down to the table scan; otherwise from the bounds computed above.
+  const known = options.mode === 'bound' && range.from !== null && range.to !== null;
+  const rows: RowRange = !known
+    ? { lo: '(SELECT lo FROM bounds)', hi: '(SELECT hi FROM bounds)' }
+    : g
+      ? { lo: d.addPeriods(g, d.truncate(g, d.asTimestamp(fromParam, 'date'), 'timestamp'), -plan.lookback), hi: d.addPeriods(g, d.truncate(g, d.asTimestamp(toParam, 'date'), 'timestamp'), 1) }
+      : { lo: d.asTimestamp(fromParam, 'date'), hi: d.addPeriods('day', d.asTimestamp(toParam, 'date'), 1) };
+  for (const scan of plan.scans) ctes.push([scan.id, scanSql(plan, scan, w, rows)]);
 
   const dims = plan.dimensions.map((dim) => q(dim.name));
   let grid = 'periods AS g';
@@ -154,7 +170,13 @@ export function commentLines(lines: string[]): string[] {
     .map((l) => (l ? `-- ${l}` : '--'));
 }
 
-function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
+/** SQL for the first instant of the rows read (inclusive) and the end (exclusive). */
+interface RowRange {
+  lo: string;
+  hi: string;
+}
+
+function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange): string {
   const d = w.d;
   const q = (s: string) => d.quoteIdent(s);
   const aliases = new Map<string, string>([['', 't0']]);
@@ -175,16 +197,34 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
         : { start: 'p.period', end: 'p.period_end', lifespan: null };
   const rowCtx: RowCtx = { w, aliases, period };
   const dimCols = plan.dimensions.map((dim) => `${rowSql(dim.byScan[scan.id], rowCtx)} AS ${q(dim.name)}`);
-  const aggs = scan.aggregates.map(({ column, spec }) => {
+  const filters: string[] = [];
+  const parts: AggregateSql[] = scan.aggregates.map(({ column, spec }) => {
     const arg = spec.arg ? rowSql(spec.arg, rowCtx) : null;
     const filter = spec.filter ? rowSql(spec.filter, rowCtx) : null;
-    const agg = d.aggregate(spec.fn, arg, filter, spec.fraction);
-    return `${spec.fn === 'count' || spec.fn === 'count_distinct' ? agg : d.asDouble(agg)} AS ${q(column)}`;
+    if (filter !== null) filters.push(filter);
+    return { column, fn: spec.fn, arg, filter, fraction: spec.fraction };
   });
+  const aggs = parts.map(({ column, fn, arg, filter, fraction }) => {
+    const agg = d.aggregate(fn, arg, filter, fraction);
+    return `${fn === 'count' || fn === 'count_distinct' ? agg : d.asDouble(agg)} AS ${q(column)}`;
+  });
+  // When every aggregate of the scan has a filter, a row that passes none of them adds nothing:
+  // saying so in WHERE lets the engine drop it early and push the condition down to the scan
+  // and its joins. (Not with dimensions: the grid takes its dimension values from the scans.)
+  // Nor when a period's rows decide something (--periods data, a KPI's `empty`): a period whose rows
+  // all fail the filters still has rows.
+  const rowsMatter = plan.periods === 'data' || plan.outputs.some((o) => o.empty !== null);
+  const onlyFiltered = !rowsMatter && plan.dimensions.length === 0 && filters.length === scan.aggregates.length && filters.length > 0;
+  // A reference the WHERE conditions need a match for can be an inner join (the rows without
+  // one fail WHERE anyway), which leaves DuckDB free to choose the join order.
+  const matched = new Set([
+    ...(scan.filter ? matchedPaths(scan.filter) : []),
+    ...(onlyFiltered ? intersection(scan.aggregates.map((a) => matchedPaths(a.spec.filter!))) : []),
+  ]);
   const joinLines = scan.joins.map((p, i) => {
     const step = p[p.length - 1];
     const parent = aliases.get(pathKey(p.slice(0, -1)))!;
-    return `LEFT JOIN ${q(step.toTable)} AS t${i + 1} ON t${i + 1}.${q(step.toKey)} = ${parent}.${q(step.fkColumn)}`;
+    return `${matched.has(pathKey(p)) ? 'JOIN' : 'LEFT JOIN'} ${q(step.toTable)} AS t${i + 1} ON t${i + 1}.${q(step.toKey)} = ${parent}.${q(step.fkColumn)}`;
   });
   const where: string[] = [];
   let from: string[];
@@ -193,7 +233,7 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
     const col = `t0.${q(scan.time.column)}`;
     periodCol = period.start;
     from = [`FROM ${q(scan.table)} AS t0`, ...joinLines];
-    where.push(`${col} >= (SELECT lo FROM bounds)`, `${col} < (SELECT hi FROM bounds)`);
+    where.push(`${col} >= ${rows.lo}`, `${col} < ${rows.hi}`);
   } else if (scan.time.kind === 'period' || scan.time.kind === 'window') {
     const t = d.asTimestamp(`t0.${q(scan.time.column)}`, scan.time.columnType);
     const start = scan.time.kind === 'period' ? 'p.period' : windowStart(d, scan.time.window, 'p.period_end');
@@ -230,14 +270,114 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer): string {
     from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${on}`, ...joinLines];
   }
   if (scan.filter) where.push(`(${rowSql(scan.filter, rowCtx)})`);
-  const groupBy = Array.from({ length: 1 + dimCols.length }, (_, i) => String(i + 1));
-  return [
-    'SELECT',
-    indent([`${periodCol} AS period`, ...dimCols, ...aggs].join(',\n')),
-    ...from,
-    ...(where.length ? [`WHERE ${where.join('\n  AND ')}`] : []),
-    `GROUP BY ${groupBy.join(', ')}`,
-  ].join('\n');
+  if (onlyFiltered) {
+    const distinct = [...new Set(filters)];
+    where.push(distinct.length === 1 ? distinct[0] : `(${distinct.join(' OR ')})`);
+  }
+  const groupBy = `GROUP BY ${Array.from({ length: 1 + dimCols.length }, (_, i) => String(i + 1)).join(', ')}`;
+  const select = (columns: string[]) => ['SELECT', indent(columns.join(',\n')), ...from, ...(where.length ? [`WHERE ${where.join('\n  AND ')}`] : []), groupBy].join('\n');
+  if (scan.time.kind === 'period' && g && truncated && parts.every((a) => COMBINABLE.has(a.fn))) {
+    const byDay = dayAggregates(d, parts);
+    const days = select([`${d.asDate(`t0.${q(scan.time.column)}`)} AS ${q(DAY)}`, ...dimCols, ...byDay.inner]);
+    const periodOfDay = d.truncate(g, q(DAY), 'date');
+    return ['SELECT', indent([`${periodOfDay} AS period`, ...plan.dimensions.map((x) => q(x.name)), ...byDay.outer].join(',\n')), 'FROM (', indent(days), ') AS days', groupBy].join('\n');
+  }
+  return select([`${periodCol} AS period`, ...dimCols, ...aggs]);
+}
+
+/**
+ * The join paths (as pathKey, with every prefix) without whose match condition `e` cannot be true:
+ * a comparison, a boolean column, `in` and `is not null` on a column reached through a path are
+ * null without a match, and so is arithmetic on it; `and` needs what either side needs, `or` what
+ * both need. Anything else (coalesce, case, is null) is assumed to hold without a match.
+ */
+function matchedPaths(e: IrExpr): Set<string> {
+  switch (e.kind) {
+    case 'column':
+    case 'compare':
+    case 'in':
+    case 'not':
+      return nullWithout(e);
+    case 'is_null':
+      return e.negated ? nullWithout(e.operand) : new Set();
+    case 'logic': {
+      const [l, r] = [matchedPaths(e.left), matchedPaths(e.right)];
+      return e.op === 'and' ? new Set([...l, ...r]) : intersection([l, r]);
+    }
+    default:
+      return new Set();
+  }
+}
+
+/** The join paths whose missing match makes `e` null. */
+function nullWithout(e: IrExpr): Set<string> {
+  switch (e.kind) {
+    case 'column':
+      return new Set(e.path.map((_, i) => pathKey(e.path.slice(0, i + 1))));
+    case 'neg':
+    case 'not':
+      return nullWithout(e.operand);
+    case 'arith':
+    case 'compare':
+      return new Set([...nullWithout(e.left), ...nullWithout(e.right)]);
+    case 'in':
+      return nullWithout(e.operand);
+    default:
+      return new Set();
+  }
+}
+
+function intersection(sets: Set<string>[]): Set<string> {
+  return sets.length === 0 ? new Set() : new Set([...sets[0]].filter((x) => sets.every((s) => s.has(x))));
+}
+
+/** An aggregate of a scan, its argument and filter already in SQL. */
+interface AggregateSql {
+  column: string;
+  fn: AggregateFn;
+  arg: string | null;
+  filter: string | null;
+  fraction: number | null;
+}
+
+const DAY = 'period_day';
+const COMBINABLE = new Set<AggregateFn>(['count', 'sum', 'avg', 'min', 'max']);
+
+/**
+ * Periods of a day or longer start at midnight, so a scan's rows can be aggregated per day first
+ * and the days per period after. That is much cheaper: DuckDB spends most of a simple scan
+ * truncating every row's timestamp to its period, and a cast to a date costs a fraction of that.
+ * Counts, sums, minima and maxima combine exactly; an average travels as its sum and count.
+ * (Distinct counts and percentiles do not combine: their scans aggregate rows per period.)
+ */
+function dayAggregates(d: Dialect, parts: AggregateSql[]): { inner: string[]; outer: string[] } {
+  const q = (s: string) => d.quoteIdent(s);
+  const inner: string[] = [];
+  const outer: string[] = [];
+  for (const { column, fn, arg, filter } of parts) {
+    const c = q(column);
+    switch (fn) {
+      case 'count':
+        inner.push(`${d.aggregate('count', arg, filter, null)} AS ${c}`);
+        outer.push(`${d.aggregate('sum', c, null, null)} AS ${c}`);
+        break;
+      case 'sum':
+      case 'min':
+      case 'max':
+        inner.push(`${d.aggregate(fn, arg, filter, null)} AS ${c}`);
+        outer.push(`${d.asDouble(d.aggregate(fn, c, null, null))} AS ${c}`);
+        break;
+      case 'avg': {
+        const [sum, n] = [q(`${column}_sum`), q(`${column}_n`)];
+        inner.push(`${d.aggregate('sum', arg, filter, null)} AS ${sum}`, `${d.aggregate('count', arg, filter, null)} AS ${n}`);
+        outer.push(`${d.divide(d.asDouble(d.aggregate('sum', sum, null, null)), d.aggregate('sum', n, null, null))} AS ${c}`);
+        break;
+      }
+      default:
+        throw new Error(`internal: ${fn} cannot be combined over days`);
+    }
+  }
+  return { inner, outer };
 }
 
 interface RowCtx {

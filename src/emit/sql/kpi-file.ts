@@ -22,9 +22,21 @@ export function sqlHeader(k: CheckedKpi, grain: string, dialect: Dialect = duckd
   ];
 }
 
+type SqlFile = { sql: string | null; diagnostics: Diagnostic[] };
+
+// `kpi compile` writes the file and the KPI's docs page shows it: planned and emitted once per dialect.
+const files = new WeakMap<CheckedKpi, Map<string, { project: CheckedProject; file: SqlFile }>>();
+
 /** The KPI's query at its default grain, runnable as it stands in the dialect's own client. */
-export function kpiSqlFile(k: CheckedKpi, project: CheckedProject, dialect: Dialect = duckdb): { sql: string | null; diagnostics: Diagnostic[] } {
+export function kpiSqlFile(k: CheckedKpi, project: CheckedProject, dialect: Dialect = duckdb): SqlFile {
+  let byDialect = files.get(k);
+  if (!byDialect) files.set(k, (byDialect = new Map()));
+  const known = byDialect.get(dialect.name);
+  if (known?.project === project) return known.file;
   const plan = buildPlan([k], project.catalog, { grain: k.def.grain, by: [] });
-  if (!plan.value) return { sql: null, diagnostics: plan.diagnostics };
-  return { sql: emitSql(plan.value, { dialect, mode: 'file', header: sqlHeader(k, k.def.grain, dialect) }).sql, diagnostics: plan.diagnostics };
+  const file = plan.value
+    ? { sql: emitSql(plan.value, { dialect, mode: 'file', header: sqlHeader(k, k.def.grain, dialect) }).sql, diagnostics: plan.diagnostics }
+    : { sql: null, diagnostics: plan.diagnostics };
+  byDialect.set(dialect.name, { project, file });
+  return file;
 }

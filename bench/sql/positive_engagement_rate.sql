@@ -1,0 +1,15 @@
+-- positive_engagement_rate: the share of the quarter's engagements with a positive sentiment.
+WITH periods AS (
+  SELECT period
+  FROM (SELECT unnest(range(date_trunc('quarter', $from::TIMESTAMP), date_trunc('quarter', $to::TIMESTAMP) + INTERVAL 3 MONTH, INTERVAL 3 MONTH)) AS period) AS t
+),
+r AS (
+  SELECT date_trunc('quarter', occurred_at) AS period, count(*) FILTER (WHERE sentiment = 'positive') AS hits, count(*) AS n
+  FROM engagements
+  WHERE occurred_at >= date_trunc('quarter', $from::TIMESTAMP) AND occurred_at < date_trunc('quarter', $to::TIMESTAMP) + INTERVAL 3 MONTH
+  GROUP BY 1
+)
+SELECT p.period::DATE AS period, r.hits / nullif(r.n, 0) AS value
+FROM periods AS p
+LEFT JOIN r USING (period)
+ORDER BY 1;
