@@ -34,9 +34,16 @@ periods AS (
 s1 AS (
   SELECT
     p.period AS period,
-    count(*) AS "count_1"
+    sum("count_1") AS "count_1"
   FROM periods AS p
-  JOIN "customers" AS t0 ON CAST(t0."churned_at" AS TIMESTAMP) >= p.period_end - INTERVAL 12 MONTH AND CAST(t0."churned_at" AS TIMESTAMP) < p.period_end
+  JOIN (
+    SELECT
+      CAST(t0."churned_at" AS DATE) AS "period_day",
+      count(*) AS "count_1"
+    FROM "customers" AS t0
+    WHERE CAST(t0."churned_at" AS TIMESTAMP) < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days ON CAST(days."period_day" AS TIMESTAMP) >= p.period_end - INTERVAL 12 MONTH AND CAST(days."period_day" AS TIMESTAMP) < p.period_end
   GROUP BY 1
 ),
 s2 AS (

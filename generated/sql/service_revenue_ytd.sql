@@ -32,10 +32,17 @@ periods AS (
 s1 AS (
   SELECT
     p.period AS period,
-    CAST(sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS DOUBLE) AS "sum_1"
+    CAST(sum("sum_1") AS DOUBLE) AS "sum_1"
   FROM periods AS p
-  JOIN "revenue" AS t0 ON CAST(t0."booked_at" AS TIMESTAMP) >= date_trunc('year', p.period_end - INTERVAL 1 MICROSECOND) AND CAST(t0."booked_at" AS TIMESTAMP) < p.period_end
-  WHERE (t0."kind" IN ('service', 'recurring'))
+  JOIN (
+    SELECT
+      CAST(t0."booked_at" AS DATE) AS "period_day",
+      sum(CASE WHEN (t0."kind" IN ('service', 'recurring')) THEN t0."amount" END) AS "sum_1"
+    FROM "revenue" AS t0
+    WHERE (t0."kind" IN ('service', 'recurring'))
+      AND CAST(t0."booked_at" AS TIMESTAMP) < (SELECT hi FROM bounds)
+    GROUP BY 1
+  ) AS days ON CAST(days."period_day" AS TIMESTAMP) >= date_trunc('year', p.period_end - INTERVAL 1 MICROSECOND) AND CAST(days."period_day" AS TIMESTAMP) < p.period_end
   GROUP BY 1
 ),
 results AS (
