@@ -43,7 +43,8 @@ s1 AS (
   FROM periods AS p
   JOIN "contracts" AS t0 ON CAST(t0."start_date" AS timestamp) < p.period_end AND COALESCE(CAST(t0."end_date" AS timestamp), TIMESTAMP 'infinity') >= p.period_end
   JOIN "assets" AS t1 ON t1."id" = t0."asset_id"
-  WHERE ((t1."installed_at" < p.period_end) AND ((t1."decommissioned_at" IS NULL) OR (t1."decommissioned_at" >= p.period_end)))
+  WHERE (t1."installed_at" < p.period_end)
+    AND ((t1."decommissioned_at" IS NULL) OR (t1."decommissioned_at" >= p.period_end))
   GROUP BY 1
 ),
 s2 AS (
@@ -53,7 +54,9 @@ s2 AS (
   FROM periods AS p
   JOIN "monitored_systems" AS t0 ON CAST(t0."monitored_from" AS timestamp) < p.period_end AND COALESCE(CAST(t0."monitored_to" AS timestamp), TIMESTAMP 'infinity') >= p.period_end
   JOIN "assets" AS t1 ON t1."id" = t0."asset_id"
-  WHERE (((NOT t1."under_contract") AND (t1."installed_at" < p.period_end)) AND ((t1."decommissioned_at" IS NULL) OR (t1."decommissioned_at" >= p.period_end)))
+  WHERE (NOT t1."under_contract")
+    AND (t1."installed_at" < p.period_end)
+    AND ((t1."decommissioned_at" IS NULL) OR (t1."decommissioned_at" >= p.period_end))
   GROUP BY 1
 ),
 s3 AS (

@@ -43,7 +43,7 @@ s1 AS (
     FROM "visits" AS t0
     WHERE t0."window_start" >= (SELECT lo FROM bounds)
       AND t0."window_start" < (SELECT hi FROM bounds)
-      AND ((t0."parts_needed" AND t0."parts_on_hand") OR t0."parts_needed")
+      AND t0."parts_needed"
     GROUP BY 1
   ) AS days
   GROUP BY 1

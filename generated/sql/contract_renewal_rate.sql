@@ -45,7 +45,7 @@ s1 AS (
     FROM "contracts" AS t0
     WHERE t0."renewal_due_at" >= (SELECT lo FROM bounds)
       AND t0."renewal_due_at" < (SELECT hi FROM bounds)
-      AND ((t0."renewed" AND (t0."end_date" > t0."renewal_due_at")) OR (t0."end_date" > t0."renewal_due_at"))
+      AND (t0."end_date" > t0."renewal_due_at")
     GROUP BY 1
   ) AS days
   GROUP BY 1

@@ -43,7 +43,7 @@ s1 AS (
     FROM "work_orders" AS t0
     WHERE t0."completed_at" >= (SELECT lo FROM bounds)
       AND t0."completed_at" < (SELECT hi FROM bounds)
-      AND (((t0."status" = 'completed') AND t0."resolved_on_first_visit") OR (t0."status" = 'completed'))
+      AND (t0."status" = 'completed')
     GROUP BY 1
   ) AS days
   GROUP BY 1

@@ -43,7 +43,7 @@ s1 AS (
     FROM "work_orders" AS t0
     WHERE t0."dispatched_at" >= (SELECT lo FROM bounds)
       AND t0."dispatched_at" < (SELECT hi FROM bounds)
-      AND (((t0."dispatched_at" IS NOT NULL) AND t0."accepted") OR (t0."dispatched_at" IS NOT NULL))
+      AND (t0."dispatched_at" IS NOT NULL)
     GROUP BY 1
   ) AS days
   GROUP BY 1

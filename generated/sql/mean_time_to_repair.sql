@@ -41,7 +41,8 @@ s1 AS (
     FROM "work_orders" AS t0
     WHERE t0."completed_at" >= (SELECT lo FROM bounds)
       AND t0."completed_at" < (SELECT hi FROM bounds)
-      AND ((t0."type" = 'repair') AND (t0."status" = 'completed'))
+      AND (t0."type" = 'repair')
+      AND (t0."status" = 'completed')
     GROUP BY 1
   ) AS days
   GROUP BY 1

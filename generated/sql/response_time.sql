@@ -45,7 +45,8 @@ s1 AS (
     JOIN "tickets" AS t2 ON t2."id" = t1."ticket_id"
     WHERE t0."arrived_at" >= (SELECT lo FROM bounds)
       AND t0."arrived_at" < (SELECT hi FROM bounds)
-      AND ((t0."visit_number" = 1) AND t2."needs_visit")
+      AND (t0."visit_number" = 1)
+      AND t2."needs_visit"
     GROUP BY 1
   ) AS days
   GROUP BY 1

@@ -40,6 +40,8 @@ export interface RangeValues {
 class Writer {
   readonly params: SqlParam[] = [];
   private literals = 0;
+  /** Each value is bound once, so a condition that several aggregates repeat reads the same. */
+  private readonly bound = new Map<string, string>();
   constructor(
     readonly d: Dialect,
     readonly mode: 'file' | 'bound',
@@ -47,9 +49,14 @@ class Writer {
 
   value(value: number | string | boolean | null, type: ValueType, name?: string): string {
     if (this.mode === 'file' || value === null) return this.d.literal(value, type);
+    const key = `${type}:${JSON.stringify(value)}`;
+    const known = name === undefined ? this.bound.get(key) : undefined;
+    if (known !== undefined) return known;
     const pname = name ?? `p${++this.literals}`;
     this.params.push({ name: pname, value, type });
-    return this.d.param(pname, this.params.length, type, value);
+    const sql = this.d.param(pname, this.params.length, type, value);
+    if (name === undefined) this.bound.set(key, sql);
+    return sql;
   }
 }
 
@@ -271,8 +278,12 @@ function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange): string
   }
   if (scan.filter) where.push(`(${rowSql(scan.filter, rowCtx)})`);
   if (onlyFiltered) {
+    // The conditions every filter shares (`status = 'completed'`), which the engine can push into
+    // the scan; without one, the rows that pass any filter.
+    const common = commonConjuncts(scan.aggregates.map((a) => a.spec.filter!));
     const distinct = [...new Set(filters)];
-    where.push(distinct.length === 1 ? distinct[0] : `(${distinct.join(' OR ')})`);
+    if (common.length > 0) where.push(...common.map((c) => rowSql(c, rowCtx)));
+    else where.push(distinct.length === 1 ? distinct[0] : `(${distinct.join(' OR ')})`);
   }
   const groupBy = `GROUP BY ${Array.from({ length: 1 + dimCols.length }, (_, i) => String(i + 1)).join(', ')}`;
   const select = (columns: string[]) => ['SELECT', indent(columns.join(',\n')), ...from, ...(where.length ? [`WHERE ${where.join('\n  AND ')}`] : []), groupBy].join('\n');
@@ -356,6 +367,13 @@ function nullWithout(e: IrExpr): Set<string> {
     default:
       return new Set();
   }
+}
+
+/** The `and`-ed parts that every one of `filters` has. */
+function commonConjuncts(filters: IrExpr[]): IrExpr[] {
+  const parts = (e: IrExpr): IrExpr[] => (e.kind === 'logic' && e.op === 'and' ? [...parts(e.left), ...parts(e.right)] : [e]);
+  const keyed = filters.map((f) => new Map(parts(f).map((p) => [JSON.stringify(p), p])));
+  return [...keyed[0]].filter(([k]) => keyed.every((m) => m.has(k))).map(([, p]) => p);
 }
 
 function intersection(sets: Set<string>[]): Set<string> {
