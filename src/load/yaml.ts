@@ -24,7 +24,10 @@ const MAX_YAML_ERRORS = 20;
  * Reads a YAML file's text; syntax errors (tabs, duplicate keys, bad indentation) become diagnostics,
  * as do inputs that would exhaust the reader (deep nesting, alias bombs) and numbers no double holds.
  */
-export function parseYaml(file: string, text: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
+export function parseYaml(file: string, raw: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
+  // A lone CR (old Mac line ends) ends a line in YAML, but the yaml package reads it as a
+  // character: make it a LF, which keeps every offset, whoever hands the text in.
+  const text = raw.replace(/\r(?!\n)/g, '\n');
   const lines = new LineCounter();
   const tooDeep = firstTooDeep(text);
   if (tooDeep !== undefined) {

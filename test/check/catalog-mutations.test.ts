@@ -123,7 +123,7 @@ describe('catalog formulas mutated inside their files', () => {
         for (const e of edits) text = mutate({ ...f, text, end: Math.max(f.start + 1, f.end + (text.length - f.text.length)) }, e);
         expectInside(f, text, run(f, text));
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: process.env.KPI_FUZZ_SEED ? Number(process.env.KPI_FUZZ_SEED) : undefined },
     );
   });
 });
