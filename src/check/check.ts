@@ -53,7 +53,8 @@ export function checkProject(project: Project): Result<CheckedProject> {
   }
   const order = topologicalOrder(parsed, diagnostics);
   const checked = new Map<string, CheckedKpi | null>();
-  for (const id of order) checked.set(id, checkKpi(parsed.get(id)!, catalog, checked, new Set(parsed.keys()), diagnostics));
+  const ids = new Set(parsed.keys());
+  for (const id of order) checked.set(id, checkKpi(parsed.get(id)!, catalog, checked, ids, diagnostics));
   for (const def of project.kpis) {
     for (const r of def.related) {
       if (!parsed.has(r.value)) diagnostics.push({ severity: 'error', code: 'KPI0309', message: `related KPI '${r.value}' does not exist`, file: def.file, span: r.span, hint: didYouMean(r.value, parsed.keys()) });

@@ -228,11 +228,15 @@ export function scalarOrigin(yaml: YamlFile, node: Node, value: string): TextOri
     }
   }
   map[value.length] = value.length > 0 ? map[value.length - 1] + 1 : start;
+  // The origin outlives loading (the checker reports through it): it keeps the line offsets, not
+  // the file's text and YAML document, which would hold every file of a project in memory.
+  const lines = yaml.lines;
+  const length = value.length;
   return {
     file: yaml.file,
     locate(offset) {
-      const at = map[Math.max(0, Math.min(offset, value.length))];
-      const pos = yaml.lines.linePos(at);
+      const at = map[Math.max(0, Math.min(offset, length))];
+      const pos = lines.linePos(at);
       return { line: pos.line, column: pos.col };
     },
   };
