@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { duckdb } from '../emit/sql/duckdb.js';
 import type { SqlQuery } from '../emit/sql/emit.js';
 import type { ColumnDef, ColumnType, SourceDef } from '../load/types.js';
-import { fixtureValue, type Cell, type Engine, type Row, type ScratchEngine } from './engine.js';
+import { columnProblems, fixtureValue, type Cell, type Engine, type Row, type ScratchEngine } from './engine.js';
 
 export type { Cell, Row } from './engine.js';
 
@@ -85,15 +85,7 @@ export async function checkData(db: Database, needs: { table: string; columns: s
       out.push({ severity: 'error', code: 'KPI0501', message: `${where} has no table '${need.table}', which the query reads`, file: source.file, span: source.span, hint: `it must hold the columns described in ${source.file}` });
       continue;
     }
-    for (const name of need.columns) {
-      const col = source.columns.find((c) => c.name === name)!;
-      const type = actual.get(name);
-      if (type === undefined) {
-        out.push({ severity: 'error', code: 'KPI0502', message: `table '${need.table}' in ${where} has no column '${name}' (${col.type}), which the query reads`, file: source.file, span: col.span, hint: `its columns are: ${[...actual.keys()].join(', ')}` });
-      } else if (!ACCEPTS[col.type].test(type)) {
-        out.push({ severity: 'error', code: 'KPI0503', message: `column ${need.table}.${name} in ${where} is ${type}, but the schema says ${col.type}`, file: source.file, span: col.span });
-      }
-    }
+    out.push(...columnProblems(need, source, actual, ACCEPTS, where));
   }
   return out;
 }

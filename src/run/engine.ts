@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Dialect } from '../emit/sql/dialect.js';
 import type { SqlQuery } from '../emit/sql/emit.js';
-import type { SourceDef } from '../load/types.js';
+import type { ColumnType, SourceDef } from '../load/types.js';
 import { duckdbEngine, openDatabase, type DataLocation } from './duckdb.js';
 import { openPostgres } from './postgres.js';
 
@@ -45,4 +45,28 @@ export async function openEngine(target: EngineTarget, sources: SourceDef[]): Pr
 export function fixtureValue(v: unknown): unknown {
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return v.slice(0, -1).replace('T', ' ');
   return v;
+}
+
+/**
+ * KPI0502 and KPI0503: the columns of one table a query reads, against the columns the database
+ * has (`actual`: name → the engine's type name) and the engine's type names each schema type accepts.
+ */
+export function columnProblems(
+  need: { table: string; columns: string[] },
+  source: SourceDef,
+  actual: Map<string, string>,
+  accepts: Record<ColumnType, RegExp>,
+  where: string,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const name of need.columns) {
+    const col = source.columns.find((c) => c.name === name)!;
+    const type = actual.get(name);
+    if (type === undefined) {
+      out.push({ severity: 'error', code: 'KPI0502', message: `table '${need.table}' in ${where} has no column '${name}' (${col.type}), which the query reads`, file: source.file, span: col.span, hint: `its columns are: ${[...actual.keys()].join(', ')}` });
+    } else if (!accepts[col.type].test(type)) {
+      out.push({ severity: 'error', code: 'KPI0503', message: `column ${need.table}.${name} in ${where} is ${type}, but the schema says ${col.type}`, file: source.file, span: col.span });
+    }
+  }
+  return out;
 }

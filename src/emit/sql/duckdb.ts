@@ -1,7 +1,8 @@
 // The DuckDB dialect.
 
-import type { AggregateFn, Grain, ValueType } from '../../plan/ir.js';
+import type { AggregateFn, Grain } from '../../plan/ir.js';
 import type { Dialect } from './dialect.js';
+import { writeLiteral } from './literal.js';
 
 const INTERVAL: Record<Grain, string> = { day: '1 DAY', week: '7 DAY', month: '1 MONTH', quarter: '3 MONTH', year: '1 YEAR' };
 const UNIT: Record<Grain, [string, number]> = { day: ['DAY', 1], week: ['DAY', 7], month: ['MONTH', 1], quarter: ['MONTH', 3], year: ['YEAR', 1] };
@@ -19,21 +20,7 @@ export const duckdb: Dialect = {
   name: 'duckdb',
   runsIn: 'the DuckDB CLI',
   quoteIdent: (name) => `"${name.replace(/"/g, '""')}"`,
-  literal(value, type: ValueType) {
-    if (value === null) return 'NULL';
-    switch (type) {
-      case 'number':
-        return numberText(value as number);
-      case 'boolean':
-        return value ? 'TRUE' : 'FALSE';
-      case 'date':
-        return `DATE ${stringLiteral(String(value))}`;
-      case 'timestamp':
-        return `TIMESTAMP ${stringLiteral(String(value).replace('T', ' ').replace(/Z$/, ''))}`;
-      default:
-        return stringLiteral(String(value));
-    }
-  },
+  literal: (value, type) => writeLiteral(value, type, { string: stringLiteral, number: numberText }),
   param(name, _index, type) {
     const p = `$${name}`;
     if (type === 'date') return `CAST(${p} AS DATE)`;

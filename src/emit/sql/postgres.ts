@@ -2,8 +2,9 @@
 // here gives the numbers the DuckDB dialect gives; docs/dialects.md says why each one is written
 // the way it is.
 
-import type { AggregateFn, Grain, ValueType } from '../../plan/ir.js';
+import type { AggregateFn, Grain } from '../../plan/ir.js';
 import type { Dialect } from './dialect.js';
+import { writeLiteral } from './literal.js';
 
 const INTERVAL: Record<Grain, string> = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' };
 const UNIT: Record<Grain, [string, number]> = { day: ['day', 1], week: ['day', 7], month: ['month', 1], quarter: ['month', 3], year: ['year', 1] };
@@ -47,21 +48,7 @@ export const postgres: Dialect = {
   name: 'postgres',
   runsIn: 'psql (PostgreSQL 12 or later)',
   quoteIdent: (name) => `"${name.replace(/"/g, '""')}"`,
-  literal(value, type: ValueType) {
-    if (value === null) return 'NULL';
-    switch (type) {
-      case 'number':
-        return numberText(value as number);
-      case 'boolean':
-        return value ? 'TRUE' : 'FALSE';
-      case 'date':
-        return `DATE ${stringLiteral(String(value))}`;
-      case 'timestamp':
-        return `TIMESTAMP ${stringLiteral(String(value).replace('T', ' ').replace(/Z$/, ''))}`;
-      default:
-        return stringLiteral(String(value));
-    }
-  },
+  literal: (value, type) => writeLiteral(value, type, { string: stringLiteral, number: numberText }),
   param(_name, index, type, value) {
     const p = `$${index}`;
     switch (type) {
