@@ -6,6 +6,9 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Expr } from '../lang/ast.js';
 import { parseFormula } from '../lang/parse.js';
 import type { KpiDef, Project, SourceDef } from '../load/types.js';
+
+/** A KPI file's fixture, as the emitters show it (the docs' worked examples). */
+export type { Fixture } from '../load/types.js';
 import type { IrExpr } from '../plan/ir.js';
 import { buildCatalog, columnOf, findDimension, type Catalog } from './catalog.js';
 import { checkFormula, type Scope, type Typed } from './expr.js';

@@ -3,7 +3,7 @@
 // escapes this text for its own format (markdown.ts for the docs, Handlebars for the site).
 
 import type { CheckedKpi } from '../../check/check.js';
-import type { Fixture } from '../../load/types.js';
+import type { Fixture } from '../../check/check.js';
 
 export const TIERS = [
   { id: 'strategic', title: 'Strategic', who: 'Owned by executives: profitability, growth and retention.' },
