@@ -30,14 +30,14 @@ export type ProactiveResolutionRateResult = {
 export interface ProactiveResolutionRateInput {
   assets: readonly Pick<AssetsRow, 'id' | 'product_line'>[];
   customers: readonly Pick<CustomersRow, 'id' | 'region' | 'segment'>[];
-  tickets: readonly Pick<TicketsRow, 'asset_id' | 'category' | 'channel' | 'customer_id' | 'detected_proactively' | 'priority' | 'resolved_at'>[];
+  tickets: readonly Pick<TicketsRow, 'asset_id' | 'category' | 'channel' | 'customer_id' | 'customer_impact_at' | 'detected_proactively' | 'priority' | 'resolved_at'>[];
 }
 
 /** Proactive Resolution Rate: the definition's metadata. */
 export const proactiveResolutionRateInfo: rt.KpiInfo = {
   id: 'proactive_resolution_rate',
   name: 'Proactive Resolution Rate',
-  description: 'Share of the tickets resolved in the period that were detected proactively, by remote monitoring or a failure prediction before the customer noticed (detected_proactively), out of all tickets resolved in the period. Tickets are put into periods by their resolution time; unresolved tickets are not counted. The data records whether an issue was detected before the customer noticed, not whether it was also resolved before the customer was affected; every proactively detected ticket resolved in the period counts.',
+  description: 'Share of the tickets resolved in the period that were detected proactively, by remote monitoring or a failure prediction (detected_proactively), and resolved before the customer was affected: the customer was never affected (customer_impact_at null) or only after the resolution (resolved_at strictly before customer_impact_at; a resolution at the very instant of the impact is not before it). Out of all tickets resolved in the period. Tickets are put into periods by their resolution time; unresolved tickets are not counted.',
   unit: 'percent',
   unitLabel: null,
   currency: null,
@@ -53,15 +53,15 @@ export const proactiveResolutionRateInfo: rt.KpiInfo = {
  * Proactive Resolution Rate (PRR).
  *
  * Share of the tickets resolved in the period that were detected proactively, by remote monitoring
- * or a failure prediction before the customer noticed (detected_proactively), out of all tickets
- * resolved in the period. Tickets are put into periods by their resolution time; unresolved
- * tickets are not counted. The data records whether an issue was detected before the customer
- * noticed, not whether it was also resolved before the customer was affected; every proactively
- * detected ticket resolved in the period counts.
+ * or a failure prediction (detected_proactively), and resolved before the customer was affected:
+ * the customer was never affected (customer_impact_at null) or only after the resolution
+ * (resolved_at strictly before customer_impact_at; a resolution at the very instant of the impact
+ * is not before it). Out of all tickets resolved in the period. Tickets are put into periods by
+ * their resolution time; unresolved tickets are not counted.
  *
- * Formula: resolved_proactive / resolved
+ * Formula: resolved_before_impact / resolved
  *   resolved: tickets.count(where resolved_at is not null)
- *   resolved_proactive: tickets.count(where detected_proactively)
+ *   resolved_before_impact: tickets.count(where detected_proactively and (customer_impact_at is null or resolved_at < customer_impact_at))
  *
  * Unit: percent, higher is better. Target: good 0.2, warn 0.1.
  * Default grain: quarter. Dimensions: category, priority, channel, product_line, region, segment.
@@ -100,7 +100,13 @@ export function proactiveResolutionRate(rows: ProactiveResolutionRateInput, opti
         fn: 'count',
         fraction: null,
         arg: null,
-        filter: (j) => j.t0.detected_proactively ?? null,
+        filter: (j) => rt.and(
+          j.t0.detected_proactively ?? null,
+          rt.or(
+            rt.isNull(rt.time(j.t0.customer_impact_at)),
+            rt.lt(rt.time(j.t0.resolved_at), rt.time(j.t0.customer_impact_at)),
+          ),
+        ),
       },
       {
         column: 'count_2',

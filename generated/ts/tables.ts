@@ -58,8 +58,34 @@ export interface ContractsRow {
 }
 
 /**
+ * A row of customer_health: History of each customer's health status and monthly recurring
+ * revenue: one row per stretch of time in which both held, from valid_from to valid_to. A
+ * customer's rows follow each other without gap or overlap from the day it became a customer; the
+ * last row is its current health and revenue (the values on customers) and stays open (valid_to
+ * null) while it is a customer. The history closes at churn: the last row of a churned customer
+ * ends on its churned_at, so that the rows alive at an instant are exactly the customers active
+ * then. Health is reviewed monthly, so after the first row a row starts on the first of a month.
+ *
+ * Primary key: id.
+ */
+export interface CustomerHealthRow {
+  /** Integer. */
+  id: number;
+  /** Integer, references customers. */
+  customer_id: number;
+  /** String. Customer health status from the customer success team while the row holds. */
+  health: 'healthy' | 'at_risk' | 'angry';
+  /** Decimal (EUR). The customer's monthly recurring revenue while the row holds; booked monthly as revenue of kind recurring. */
+  monthly_recurring_revenue: number;
+  /** Date, 'YYYY-MM-DD'. Day the status and revenue took effect (the customer's created_at for its first row). */
+  valid_from: string;
+  /** Date, 'YYYY-MM-DD'. Day the next row took effect, or the customer's churned_at for a churned customer's last row; null while the row still holds. */
+  valid_to: string | null;
+}
+
+/**
  * A row of customers: Customers of the service business, with their segment, acquisition channel,
- * health and current monthly recurring revenue.
+ * current health and current monthly recurring revenue (their history is in customer_health).
  *
  * Primary key: id.
  */
@@ -78,9 +104,9 @@ export interface CustomersRow {
   created_at: string;
   /** Date, 'YYYY-MM-DD'. Day the customer was lost; null while still a customer. */
   churned_at: string | null;
-  /** String. Current customer health status from the customer success team. */
+  /** String. Current customer health status from the customer success team (its history is in customer_health). */
   health: 'healthy' | 'at_risk' | 'angry';
-  /** Decimal (EUR). Monthly recurring revenue (service contracts and managed services) while the customer is active; booked monthly as revenue of kind recurring. */
+  /** Decimal (EUR). Current monthly recurring revenue (service contracts and managed services); its history, booked monthly as revenue of kind recurring, is in customer_health. */
   monthly_recurring_revenue: number;
 }
 
@@ -324,6 +350,8 @@ export interface TicketsRow {
   needs_visit: boolean;
   /** Decimal (EUR). Service desk cost of handling the ticket (remote work). Field work is costed on the ticket's work orders, not here. */
   service_cost: number;
+  /** Timestamp, ISO (UTC). When the customer was first affected by the problem: at or before opened_at for what customers report; for a problem detected proactively, null when it was resolved before it reached the customer (or has not reached them yet). */
+  customer_impact_at: string | null;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Params, Sql, Step } from './step.js';
 import { paramsFor } from './step.js';
 import { TABLES, createTableSql } from './tables.js';
 import { customers, technicians, timesheets } from './people.js';
+import { customerHealth } from './health.js';
 import { assetBase, assets, contracts, incidents, monitoredSystems, predictions, productSales } from './installed-base.js';
 import { ticketBase, tickets, visits, workOrderBase, workOrders } from './service.js';
 import { engagements, surveys } from './voice.js';
@@ -41,7 +42,7 @@ export interface BuildResult {
  * wo_plan; service_costs: ticket_base), so that memory goes to the work in hand.
  */
 export const STEPS: readonly Step[] = [
-  customers, technicians, assetBase, productSales, contracts, assets, monitoredSystems, incidents, predictions,
+  customers, customerHealth, technicians, assetBase, productSales, contracts, assets, monitoredSystems, incidents, predictions,
   ticketBase, workOrderBase, workOrders, visits, tickets, revenue, surveys, engagements, serviceCosts, timesheets,
 ];
 

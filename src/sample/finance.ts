@@ -8,19 +8,29 @@ export const revenue: Step = {
   label: 'revenue',
   async run(sql) {
     // Recurring: each active customer's monthly recurring revenue, booked on the first of every
-    // month it is active (on its start date in its first month). Service: each completed work
-    // order with a charge. Product: each product sale. The kind travels as a number (0 product,
-    // 1 recurring, 2 service) and the source id as src, so the sort for ids moves narrow rows.
+    // month it is active (on its start date in its first month), at the amount of its
+    // customer_health row in force that day. Service: each completed work order with a charge.
+    // Product: each product sale. The kind travels as a number (0 product, 1 recurring, 2
+    // service) and the source id as src, so the sort for ids moves narrow rows.
+    //
+    // The rows of a customer's history tile its life and change only on the first of a month
+    // (after its start), so each booking day falls in exactly one row: the row's first month
+    // (its valid_from's) to the month before its valid_to (or the churn month, when it ends on a
+    // churn day after the first).
     await sql.exec(`
 INSERT INTO revenue BY NAME
-WITH months AS (
-  SELECT id, created_at, churned_at, monthly_recurring_revenue, unnest(range(${HISTORY_MONTHS})) AS m FROM customers
+WITH hr AS (
+  SELECT customer_id, valid_from, monthly_recurring_revenue,
+    greatest(0, datediff('month', ${HISTORY_START}, valid_from)) AS m_lo,
+    CASE WHEN valid_to IS NULL THEN ${HISTORY_MONTHS}
+         ELSE least(${HISTORY_MONTHS}, datediff('month', ${HISTORY_START}, valid_to - 1) + 1) END AS m_hi
+  FROM customer_health
+), months AS (
+  SELECT customer_id, valid_from, monthly_recurring_revenue, unnest(range(m_lo, greatest(m_lo, m_hi))) AS m FROM hr
 ), recurring AS (
-  SELECT id AS customer_id, CAST(greatest(created_at, ${HISTORY_START} + to_months(CAST(m AS INTEGER))) AS DATE) AS booked_at,
-    monthly_recurring_revenue AS amount, 1 AS k, id * 100 + m AS src
+  SELECT customer_id, CAST(greatest(valid_from, ${HISTORY_START} + to_months(CAST(m AS INTEGER))) AS DATE) AS booked_at,
+    monthly_recurring_revenue AS amount, 1 AS k, customer_id * 100 + m AS src
   FROM months
-  WHERE created_at < ${HISTORY_START} + to_months(CAST(m + 1 AS INTEGER))
-    AND (churned_at IS NULL OR churned_at > ${HISTORY_START} + to_months(CAST(m AS INTEGER)))
 ), service AS (
   SELECT customer_id, CAST(completed_at AS DATE) AS booked_at, revenue AS amount, 2 AS k, id AS src
   FROM wo_plan

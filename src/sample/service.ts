@@ -320,6 +320,9 @@ FROM ${numberedByDay('p', 'CAST(window_start AS DATE)', 'window_start, work_orde
   },
 };
 
+/** Proactively detected problems: the share that would reach the customer, and when (median hours after detection). */
+const IMPACT_P = { visit: 0.5, remote: 0.25 };
+const IMPACT_LEAD_HOURS = { visit: 24, remote: 10 };
 const RESOLVE_MEDIAN_HOURS = { how_to: 3, request: 30, defect: 20, incident: 6 };
 const SLA_HOURS = { critical: 8, high: 24, medium: 72, low: 120 };
 
@@ -352,6 +355,19 @@ WITH t AS (
          WHEN fcr THEN plus_hours(response_ts, lognorm(id, 'tk.fcr.minutes', 12, 0.6) / 60)
          ELSE greatest(plus_hours(opened_at, resolve_hours), plus_hours(response_ts, 0.1)) END AS resolve_ts
   FROM r
+), i AS (
+  -- When the customer was first affected. A customer who reports a problem noticed it a while
+  -- before (questions and requests affect them when they ask). A problem that monitoring or a
+  -- prediction found first would reach some customers after a while (sooner and more often
+  -- when it needs a technician): it did, unless it was resolved first, and then it never did.
+  SELECT *,
+    CASE WHEN NOT detected_proactively THEN
+           CASE WHEN category IN ('how_to', 'request') THEN opened_at
+                ELSE plus_hours(opened_at, -lognorm(id, 'tk.impact', CASE category WHEN 'incident' THEN 0.5 ELSE 8 END, 1.2)) END
+         WHEN rnd(id, 'tk.impact.p') < CASE WHEN needs_visit THEN ${IMPACT_P.visit} ELSE ${IMPACT_P.remote} END
+           THEN plus_hours(opened_at, lognorm(id, 'tk.impact', CASE WHEN needs_visit THEN ${IMPACT_LEAD_HOURS.visit} ELSE ${IMPACT_LEAD_HOURS.remote} END, 1.0))
+    END AS impact_draw
+  FROM s
 )
 SELECT id, customer_id, CASE WHEN no_asset THEN NULL ELSE asset_id END AS asset_id, opened_at,
   CASE WHEN response_ts < ${HISTORY_END_TS} AND NOT silent THEN response_ts END AS first_response_at,
@@ -363,7 +379,9 @@ SELECT id, customer_id, CASE WHEN no_asset THEN NULL ELSE asset_id END AS asset_
   NOT needs_visit AND resolve_ts < ${HISTORY_END_TS} AS resolved_remotely,
   detected_proactively, needs_visit,
   CAST((lognorm(id, 'tk.handle', CASE WHEN fcr THEN 0.25 ELSE 0.6 END, 0.6) + CASE WHEN needs_visit THEN 0.3 ELSE 0 END) * 48 AS DECIMAL(18,2))
-    AS service_cost
-FROM s`);
+    AS service_cost,
+  CASE WHEN NOT detected_proactively OR impact_draw < coalesce(resolve_ts, ${HISTORY_END_TS}) AND impact_draw < ${HISTORY_END_TS}
+       THEN impact_draw END AS customer_impact_at
+FROM i`);
   },
 };

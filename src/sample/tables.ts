@@ -14,6 +14,9 @@ export const TABLES: Record<string, TableLayout> = {
     ['id', ID], ['name', 'VARCHAR'], ['region', 'VARCHAR'], ['segment', 'VARCHAR'], ['channel', 'VARCHAR'],
     ['created_at', 'DATE'], ['churned_at', 'DATE'], ['health', 'VARCHAR'], ['monthly_recurring_revenue', MONEY],
   ],
+  customer_health: [
+    ['id', ID], ['customer_id', ID], ['health', 'VARCHAR'], ['monthly_recurring_revenue', MONEY], ['valid_from', 'DATE'], ['valid_to', 'DATE'],
+  ],
   technicians: [
     ['id', ID], ['name', 'VARCHAR'], ['region', 'VARCHAR'], ['active', 'BOOLEAN'], ['hired_at', 'DATE'], ['left_at', 'DATE'],
   ],
@@ -33,7 +36,7 @@ export const TABLES: Record<string, TableLayout> = {
     ['id', ID], ['customer_id', ID], ['asset_id', ID], ['opened_at', TS], ['first_response_at', TS], ['resolved_at', TS],
     ['closed_at', TS], ['sla_due_at', TS], ['category', 'VARCHAR'], ['priority', 'VARCHAR'], ['channel', 'VARCHAR'],
     ['resolved_first_contact', 'BOOLEAN'], ['resolved_remotely', 'BOOLEAN'], ['detected_proactively', 'BOOLEAN'],
-    ['needs_visit', 'BOOLEAN'], ['service_cost', MONEY],
+    ['needs_visit', 'BOOLEAN'], ['service_cost', MONEY], ['customer_impact_at', TS],
   ],
   work_orders: [
     ['id', ID], ['ticket_id', ID], ['asset_id', ID], ['technician_id', ID], ['type', 'VARCHAR'], ['status', 'VARCHAR'],

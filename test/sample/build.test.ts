@@ -20,7 +20,7 @@ describe('buildSample', () => {
     expect(readdirSync(dir)).toEqual(['sample.duckdb']);
     expect(result.seconds).toBeGreaterThan(0);
     expect(result.tables.find((t) => t.table === 'work_orders')?.rows).toBe(1000);
-    expect(result.tables).toHaveLength(16);
+    expect(result.tables).toHaveLength(17);
     expect(messages.some((m) => m.startsWith('work_orders: 1,000 rows'))).toBe(true);
   }, 60_000);
 });

@@ -101,6 +101,38 @@ describe('sample data realism (200,000 work orders)', () => {
     expect(v).toBeLessThan(0.03);
   });
 
+  it('customers at risk are 5-20% of active customers at every quarter end, with their revenue share alike', async () => {
+    const rows = await db.rows(`
+      WITH q AS (SELECT DATE '2022-04-01' + to_months(CAST(3 * i AS INTEGER)) AS e FROM range(16) t(i))
+      SELECT q.e,
+        count(*) FILTER (WHERE h.health = 'at_risk') / count(*) AS share,
+        count(*) FILTER (WHERE h.health = 'angry') / count(*) AS angry,
+        sum(h.monthly_recurring_revenue) FILTER (WHERE h.health = 'at_risk') / sum(h.monthly_recurring_revenue) AS revenue_share
+      FROM q JOIN customer_health h ON h.valid_from < q.e AND (h.valid_to IS NULL OR h.valid_to >= q.e)
+      GROUP BY 1 ORDER BY 1`);
+    expect(rows).toHaveLength(16);
+    for (const r of rows) {
+      expect(Number(r.share)).toBeGreaterThan(0.05);
+      expect(Number(r.share)).toBeLessThan(0.2);
+      expect(Number(r.angry)).toBeGreaterThan(0.01);
+      expect(Number(r.angry)).toBeLessThan(Number(r.share));
+      expect(Number(r.revenue_share)).toBeGreaterThan(0.04);
+      expect(Number(r.revenue_share)).toBeLessThan(0.25);
+    }
+    // A history, not today's health restated: the shares move from quarter to quarter.
+    expect(new Set(rows.map((r) => Number(r.share).toFixed(3))).size).toBeGreaterThan(8);
+  });
+
+  it('proactive resolution (detected and resolved before the customer was affected) is 5-15% of resolved tickets', async () => {
+    const [row] = await db.rows(`
+      SELECT count(*) FILTER (WHERE detected_proactively AND (customer_impact_at IS NULL OR resolved_at < customer_impact_at)) / count(*) AS prr,
+        count(*) FILTER (WHERE detected_proactively) / count(*) AS detected
+      FROM tickets WHERE resolved_at IS NOT NULL`);
+    expect(Number(row.prr)).toBeGreaterThan(0.05);
+    expect(Number(row.prr)).toBeLessThan(0.15);
+    expect(Number(row.prr)).toBeLessThan(Number(row.detected));
+  });
+
   it('shows seasonality and growth in repairs', async () => {
     const [row] = await db.rows(`
       SELECT count(*) FILTER (WHERE month(created_at) IN (1, 2)) / count(*) FILTER (WHERE month(created_at) = 8) / 2 AS winter_vs_august,
