@@ -1,7 +1,7 @@
 // Runs the built `kpi` binary as a user would: exit codes, what it prints, what it leaves on disk.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,26 @@ describe('kpi start', () => {
     const header = r.out.split('\n').find((l) => l.startsWith('KPI'))!;
     expect(header.match(/\d{4} Q\d/g)).toHaveLength(4);
     expect(r.out).toMatch(/First Time Fix Rate\s+\d+\.\d%/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('builds the sample again when it predates the schemas (a table they describe is missing)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-start-'));
+    for (const d of ['kpis', 'schemas']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+    mkdirSync(join(dir, 'data'));
+    const sample = join(dir, 'data', 'sample.duckdb');
+    cpSync(db, sample);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(sample);
+    const connection = await instance.connect();
+    await connection.run('DROP TABLE customer_health');
+    connection.closeSync();
+    instance.closeSync();
+    const r = kpi(['start'], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain("the sample data in data/sample.duckdb was built for older schemas (data/sample.duckdb has no table 'customer_health'");
+    expect(r.err).toContain('building the sample data (200000 work orders)');
+    expect(r.out).toMatch(/Revenue at Risk\s+€\d/);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });

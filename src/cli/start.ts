@@ -32,7 +32,10 @@ export function registerStart(program: Command): void {
       writeOutputs(outputs, join(root, 'generated'));
       process.stderr.write(`compiled ${project.kpis.length} KPIs into generated/\n`);
       const path = join(root, DEFAULT_DB);
-      if (!existsSync(path)) {
+      // The sample is built by this tool: one made before the schemas grew is built again.
+      const stale = existsSync(path) ? await staleSample(path, project) : null;
+      if (stale) process.stderr.write(`the sample data in ${DEFAULT_DB} was built for older schemas (${stale})\n`);
+      if (!existsSync(path) || stale) {
         mkdirSync(dirname(path), { recursive: true });
         process.stderr.write(`building the sample data (${DEFAULT_ROWS} work orders) into ${DEFAULT_DB}\n`);
         await buildSample({ path, rows: DEFAULT_ROWS, seed: 42, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
@@ -47,6 +50,19 @@ export function registerStart(program: Command): void {
         db.close();
       }
     });
+}
+
+/** Why the sample database lacks what the schemas describe (the first problem), or null. */
+async function staleSample(path: string, project: CheckedProject): Promise<string | null> {
+  const opened = await openDatabase({ kind: 'db', path }, project.sources);
+  if (!opened.db) return opened.diagnostics[0]?.message ?? 'it cannot be opened';
+  try {
+    const needs = project.sources.map((s) => ({ table: s.table, columns: s.columns.map((c) => c.name) }));
+    const problems = await checkData(opened.db, needs, project.sources, DEFAULT_DB);
+    return problems[0]?.message ?? null;
+  } finally {
+    opened.db.close();
+  }
 }
 
 /** The grain a KPI is read at on a quarterly dashboard: its own, when finer than a quarter. */
