@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Index from '../src/index.js';
 import type * as LoadProject from '../src/load/project.js';
 import type * as Yaml from '../src/load/yaml.js';
-import { readCatalog, writeKpiProject } from './kpi-project.js';
+import { writeKpiProject } from './kpi-project.js';
 import { dist, median, ROOT, RUNS, runNode, runWorker } from './measure.js';
 
 export interface CompileSize {

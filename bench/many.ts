@@ -88,7 +88,11 @@ async function measureGroup(lib: Lib, project: ReturnType<Lib['compileProject']>
       ms: median(together),
       runsMs: together,
       planScans: all.plan.scans.length,
-      timeSpecs: all.plan.scans.map((s) => (s.time.kind === 'period' ? `by ${s.time.column}` : `alive at ${s.time.edge === 'during' ? 'any time in the period' : `the period's ${s.time.edge}`} (${s.time.from} to ${s.time.to})`)),
+      timeSpecs: all.plan.scans.map((s) =>
+        s.time.kind === 'snapshot'
+          ? `alive at ${s.time.edge === 'during' ? 'any time in the period' : `the period's ${s.time.edge}`} (${s.time.from} to ${s.time.to})`
+          : `${s.time.kind === 'period' ? 'by' : `${s.time.kind} by`} ${s.time.column}`,
+      ),
       tableScans: await tableScans(db.connection, all.query.sql, params, table),
     },
     slowestAloneMs: slowest,

@@ -151,6 +151,10 @@ describe('kpi run', () => {
     const bad = kpi(['run', 'open_tickets', '--where', "priorty = 'critical'", '--db', db]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("'priorty' is not a column of tickets");
+    const aggregate = kpi(['run', 'open_tickets', '--where', 'surveys.count() > 0', '--db', db]);
+    expect(aggregate.code).toBe(1);
+    expect(aggregate.err).toContain("error[KPI0424]: a query's row condition (--where) cannot hold an aggregate");
+    expect(aggregate.out).toBe('');
   });
 
   it('rejects bad options with a clear message and exit 1', () => {

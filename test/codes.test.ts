@@ -21,6 +21,7 @@ const ELSEWHERE: Record<string, { by: string; why: string }> = {
   KPI0230: { by: 'test/lang/diagnostics.test.ts', why: 'a bad interval literal (parser)' },
   KPI0231: { by: 'test/lang/diagnostics.test.ts', why: "'over' without a window (parser)" },
   KPI0232: { by: 'test/lang/diagnostics.test.ts', why: "'per' in the wrong place (parser)" },
+  KPI0424: { by: 'test/cli.test.ts', why: 'an aggregate in --where (kpi run)' },
   KPI0501: { by: 'cli', why: 'the database lacks a table the query reads (kpi run)' },
   KPI0502: { by: 'cli', why: 'the database table lacks a column the query reads (kpi run)' },
   KPI0503: { by: 'cli', why: 'a database column has another type than the schema says (kpi run)' },

@@ -689,6 +689,73 @@ export function scan<R, J>(q: Query, rows: readonly R[], spec: ScanSpec<R, J>): 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Related aggregates: inside another aggregate, over the rows related to the outer row
+
+export interface RelatedSpec<R, J> {
+  /** null: every related row, whatever its time. */
+  time: Exclude<TimeSpec<R>, { kind: 'semi' }> | null;
+  /** Whether the value depends on the outer row's period (a time clause, period_start()...). */
+  byPeriod: boolean;
+  join: (row: R) => J;
+  /** The outer row's key that the related row points at. */
+  key: (j: J) => Value | undefined;
+  fn: AggregateFn;
+  fraction: number | null;
+  arg: ((j: J, p: PeriodContext) => Value) | null;
+  filter: ((j: J, p: PeriodContext) => boolean | null) | null;
+}
+
+export interface Related {
+  /** The aggregate over the rows related to the outer row with key `key`, in the outer row's period `p`. */
+  get(key: Value | undefined, p: PeriodContext): number | null;
+}
+
+export function related<R, J>(rows: readonly R[], spec: RelatedSpec<R, J>): Related {
+  const byKey = new Map<string, { row: R; j: J }[]>();
+  for (const row of rows) {
+    const j = spec.join(row);
+    const k = spec.key(j);
+    if (k === null || k === undefined) continue;
+    const list = byKey.get(JSON.stringify(k));
+    if (list) list.push({ row, j });
+    else byKey.set(JSON.stringify(k), [{ row, j }]);
+  }
+  const cache = new Map<string, number | null>();
+  const t = spec.time;
+  return {
+    get(key, p) {
+      if (key === null || key === undefined) return spec.fn === 'count' || spec.fn === 'count_distinct' ? 0 : null;
+      const k = JSON.stringify(key);
+      const ck = spec.byPeriod ? `${p.start}|${p.end}|${k}` : k;
+      const known = cache.get(ck);
+      if (known !== undefined) return known;
+      const acc = accumulator(spec.fn, spec.fraction);
+      for (const { row, j } of byKey.get(k) ?? []) {
+        let lifespan: PeriodContext['lifespan'] = null;
+        if (t !== null && t.kind === 'snapshot') {
+          const from = t.from(row);
+          if (from === null) continue;
+          const to = t.to(row);
+          const alive = t.edge === 'end' ? from < p.end && (to === null || to >= p.end) : t.edge === 'start' ? from <= p.start && (to === null || to > p.start) : from < p.end && (to === null || to > p.start);
+          if (!alive) continue;
+          lifespan = { from, to };
+        } else if (t !== null) {
+          const at = t.at(row);
+          const start = t.kind === 'period' ? p.start : windowStart(t.window, p.end);
+          if (at === null || (start !== null && at < start) || at >= p.end) continue;
+        }
+        const rp: PeriodContext = { start: p.start, end: p.end, lifespan };
+        const kept = spec.filter === null || spec.filter(j, rp) === true;
+        acc.add(!kept ? null : spec.arg === null ? 1 : spec.arg(j, rp));
+      }
+      const value = acc.result();
+      cache.set(ck, value);
+      return value;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Results: every period of the range × every combination of dimension values the scans saw
 
 /** An aggregate's value for the current row of the grid, `back` periods before it (or at the period the shifts lead to). */

@@ -292,6 +292,16 @@ export function tablesRead(value: IrExpr): { table: string; columns: string[] }[
         if (s.filter) visit(s.filter);
         return;
       }
+      case 'related': {
+        const s = e.spec;
+        add(s.table, null);
+        if (s.time?.kind === 'snapshot') (add(s.table, s.time.from), add(s.table, s.time.to));
+        else if (s.time) add(s.table, s.time.column);
+        for (const step of s.path) (add(step.fromTable, step.fkColumn), add(step.toTable, step.toKey));
+        if (s.arg) visit(s.arg);
+        if (s.filter) visit(s.filter);
+        return;
+      }
       default: {
         const never: never = e;
         return never;
@@ -336,6 +346,7 @@ export function irChildren(e: IrExpr): IrExpr[] {
     case 'case':
       return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
     case 'aggregate':
+    case 'related':
       return [...(e.spec.arg ? [e.spec.arg] : []), ...(e.spec.filter ? [e.spec.filter] : [])];
     default: {
       const never: never = e;

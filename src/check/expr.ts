@@ -4,9 +4,9 @@ import type { TextSpan } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Aggregate, Binary, Call, Expr } from '../lang/ast.js';
 import type { SourceDef } from '../load/types.js';
-import type { Grain, ValueType } from '../plan/ir.js';
+import type { AggregateFn, Grain, ValueType } from '../plan/ir.js';
 import { GRAINS } from '../load/types.js';
-import { columnOf, findDimension } from './catalog.js';
+import { columnOf, findDimension, reachable, type Catalog } from './catalog.js';
 import { ALL_FUNCTION_NAMES, AGGREGATE_FNS, PERIOD_FNS, SCALAR_FNS, isAggregateFn, isScalarFn } from './functions.js';
 import {
   asTemporal,
@@ -287,11 +287,16 @@ function checkStartOf(e: Call, ctx: Ctx): Typed | null {
 
 function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   const { catalog } = ctx.scope;
-  if (ctx.table) return report(ctx, e.span, 'KPI0406', 'an aggregate cannot stand inside another aggregate', 'compute each aggregate on its own and combine them outside: a.sum(x) / b.count()');
+  if (ctx.outer) return report(ctx, e.span, 'KPI0406', 'an aggregate cannot stand inside a related aggregate', 'a related aggregate reads the rows related to the outer row; compute further aggregates outside');
+  if (ctx.table && ctx.reach) return report(ctx, e.span, 'KPI0424', "a query's row condition (--where) cannot hold an aggregate", 'filter on the columns of the table and of the tables it references');
+  if (ctx.table && e.table === ctx.table.table) {
+    return report(ctx, e.span, 'KPI0406', `an aggregate over ${e.table} cannot stand inside another aggregate over ${e.table}`, 'compute each aggregate on its own and combine them outside: a.sum(x) / b.count()');
+  }
   const table = catalog.tables.get(e.table);
   if (!table) return report(ctx, e.tableSpan, 'KPI0301', `there is no table '${e.table}'`, didYouMean(e.table, catalog.tables.keys()) ?? `the tables are: ${[...catalog.tables.keys()].join(', ')}`);
   const fn = e.fn.toLowerCase();
   if (!isAggregateFn(fn)) return report(ctx, e.fnSpan, 'KPI0306', `'${e.fn}' is not an aggregate`, didYouMean(fn, AGGREGATE_FNS) ?? `the aggregates are: ${AGGREGATE_FNS.join(', ')}`);
+  if (ctx.table) return checkRelated(e, fn as AggregateFn, table, ctx.table, ctx);
   const time = timeOf(e, table, ctx);
   if (!time) return null;
   const inner: Ctx = { scope: ctx.scope, table, time };
@@ -322,4 +327,67 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
     level: 'aggregate',
     values: null,
   };
+}
+
+/**
+ * An aggregate inside another aggregate's row expression: over the rows of `table` related to the
+ * outer row (they reach it through many-to-one references), all of them or those the time clause
+ * places in the outer row's period. Its value is a row-level value of the outer aggregate.
+ */
+function checkRelated(e: Aggregate, fn: AggregateFn, table: SourceDef, outer: SourceDef, ctx: Ctx): Typed | null {
+  const { catalog } = ctx.scope;
+  const reach = reachable(catalog, table.table).find((r) => r.table === outer.table);
+  if (!reach || reach.path.length === 0) {
+    return report(
+      ctx,
+      e.tableSpan,
+      'KPI0422',
+      `${table.table} does not reference ${outer.table} (directly or through other tables), so it has no rows related to a row of ${outer.table}`,
+      `an aggregate inside ${outer.table}.…(…) reads a table whose rows point at ${outer.table}: ${relatedCandidates(catalog, outer.table) || 'none does'}`,
+    );
+  }
+  if (e.at && (e.at.edge === 'last' || e.at.edge === 'first')) {
+    return report(ctx, e.at.span, 'KPI0423', `'at ${e.at.edge}' is not supported in a related aggregate`, "use 'at end' (the rows alive at the period's end) or a where condition on the time column");
+  }
+  const time = e.at || e.on || e.over ? timeOf(e, table, ctx) : null;
+  if ((e.at || e.on || e.over) && !time) return null;
+  if (time?.kind === 'semi') return null;
+  const inner: Ctx = { scope: ctx.scope, table, time, outer };
+  const isPercentile = fn === 'percentile' || fn === 'percentile_disc';
+  const wantArgs = fn === 'count' ? [0, 1] : isPercentile ? [2, 2] : [1, 1];
+  if (e.args.length < wantArgs[0] || e.args.length > wantArgs[1]) {
+    const usage = fn === 'count' ? `${e.table}.count() or ${e.table}.count(column)` : isPercentile ? `${e.table}.${fn}(x, 0.9)` : `${e.table}.${fn}(x)`;
+    return report(ctx, e.span, 'KPI0407', `${fn} takes ${wantArgs[0] === wantArgs[1] ? wantArgs[0] : `${wantArgs[0]} or ${wantArgs[1]}`} argument${wantArgs[1] === 1 ? '' : 's'}, not ${e.args.length}`, `write ${usage}`);
+  }
+  const arg = e.args.length > 0 ? check(e.args[0], inner) : null;
+  if (e.args.length > 0 && !arg) return null;
+  const temporalExtreme = (fn === 'min' || fn === 'max') && arg !== null && (arg.type === 'date' || arg.type === 'timestamp');
+  if (arg && fn !== 'count' && fn !== 'count_distinct' && arg.type !== 'number' && !temporalExtreme) {
+    return report(ctx, e.args[0].span, 'KPI0409', `${fn} needs numbers${fn === 'min' || fn === 'max' ? ', dates or timestamps' : ''}, but this is ${describe(arg)}`, arg.type === 'boolean' ? `to count the related rows where it holds, write ${e.table}.count(where ...)` : undefined);
+  }
+  let fraction: number | null = fn === 'median' || fn === 'median_disc' ? 0.5 : null;
+  if (isPercentile) {
+    const p = e.args[1];
+    if (p.kind !== 'number' || p.value < 0 || p.value > 1) return report(ctx, p.span, 'KPI0410', 'the percentile must be a number from 0 to 1 written out, such as 0.9');
+    fraction = p.value;
+  }
+  const filter = e.where ? checkCondition(e.where, inner) : null;
+  if (e.where && !filter) return null;
+  const unit = fn === 'count' || fn === 'count_distinct' ? { count: 1 } : temporalExtreme ? DIMENSIONLESS : (arg!.unit ?? DIMENSIONLESS);
+  const type: ValueType = temporalExtreme ? arg!.type : 'number';
+  return {
+    ir: { kind: 'related', spec: { table: table.table, fn, arg: arg ? arg.ir : null, fraction, filter: filter ? filter.ir : null, time, path: reach.path }, type },
+    type,
+    unit,
+    level: 'row',
+    values: null,
+  };
+}
+
+/** The tables whose rows reach `table` through references, for a hint. */
+function relatedCandidates(catalog: Catalog, table: string): string {
+  return [...catalog.tables.keys()]
+    .filter((t) => t !== table && reachable(catalog, t).some((r) => r.table === table))
+    .sort()
+    .join(', ');
 }

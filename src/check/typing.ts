@@ -39,8 +39,10 @@ export interface Ctx {
   table: SourceDef | null;
   /** Bare names may name columns of tables reached through references (a query's `--where`). */
   reach?: boolean;
-  /** How the enclosing aggregate's rows fall into periods. */
-  time?: TimeSpec;
+  /** How the enclosing aggregate's rows fall into periods (null: a related aggregate over all its rows). */
+  time?: TimeSpec | null;
+  /** Inside a related aggregate: its outer aggregate's table. */
+  outer?: SourceDef;
 }
 
 export function report(ctx: Ctx, span: TextSpan, code: string, message: string, hint?: string): null {

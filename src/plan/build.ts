@@ -177,6 +177,8 @@ export function mapChildren(e: IrExpr, f: (c: IrExpr) => IrExpr): IrExpr {
       return { ...e, whens: e.whens.map((w) => ({ when: f(w.when), then: f(w.then) })), else: e.else ? f(e.else) : null };
     case 'aggregate':
       return { ...e, spec: { ...e.spec, arg: e.spec.arg ? f(e.spec.arg) : null, filter: e.spec.filter ? f(e.spec.filter) : null } };
+    case 'related':
+      return { ...e, spec: { ...e.spec, arg: e.spec.arg ? f(e.spec.arg) : null, filter: e.spec.filter ? f(e.spec.filter) : null } };
     default: {
       const never: never = e;
       return never;
@@ -185,7 +187,7 @@ export function mapChildren(e: IrExpr, f: (c: IrExpr) => IrExpr): IrExpr {
 }
 
 /** Every distinct join path (and each of its prefixes) used by the expressions, shortest first. */
-function joinPaths(exprs: IrExpr[]): JoinStep[][] {
+export function joinPaths(exprs: IrExpr[]): JoinStep[][] {
   const paths = new Map<string, JoinStep[]>();
   const visit = (e: IrExpr) => {
     if (e.kind === 'column') {
@@ -194,7 +196,8 @@ function joinPaths(exprs: IrExpr[]): JoinStep[][] {
         paths.set(pathKey(prefix), prefix);
       }
     }
-    irChildren(e).forEach(visit);
+    // A related aggregate's columns are its own table's, joined inside it.
+    if (e.kind !== 'related') irChildren(e).forEach(visit);
   };
   exprs.forEach(visit);
   return [...paths.entries()].sort(([a, pa], [b, pb]) => pa.length - pb.length || a.localeCompare(b)).map(([, p]) => p);

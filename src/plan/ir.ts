@@ -90,6 +90,21 @@ export interface AggregateSpec {
   time: TimeSpec;
 }
 
+/**
+ * The aggregate of a related aggregate: over the rows of `table` whose many-to-one `path` (from
+ * `table`, at least one step) ends at the outer row, whose last step's key is the outer table's
+ * primary key. `time` null: all of them; else those in the outer row's period as the spec says.
+ */
+export interface RelatedSpec {
+  table: string;
+  fn: AggregateFn;
+  arg: IrExpr | null;
+  fraction: number | null;
+  filter: IrExpr | null;
+  time: Exclude<TimeSpec, { kind: 'semi' }> | null;
+  path: JoinStep[];
+}
+
 export type IrExpr =
   | { kind: 'literal'; value: number | string | boolean | null; type: ValueType }
   /** A column of the aggregate's table (`path` empty) or of a table reached through `path`. */
@@ -105,6 +120,12 @@ export type IrExpr =
   | { kind: 'case'; whens: { when: IrExpr; then: IrExpr }[]; else: IrExpr | null }
   /** An aggregate, before planning. */
   | { kind: 'aggregate'; spec: AggregateSpec }
+  /**
+   * A related aggregate: inside another aggregate's row expression, the aggregate over the rows of
+   * `spec.table` that reach the outer row through `spec.path`. `type` is number, or the column's
+   * date/timestamp for min and max.
+   */
+  | { kind: 'related'; spec: RelatedSpec; type: ValueType }
   /** An aggregate after planning: column `column` of scan `scan`. */
   | { kind: 'agg_ref'; scan: string; column: string; fn: AggregateFn }
   /** The value of `operand` `periods` periods before (operand holds only agg_refs and constants). */

@@ -14,6 +14,12 @@ export function planReads(plan: QueryPlan): { table: string; columns: string[] }
       add(e.table, e.column);
       for (const s of e.path) (add(s.fromTable, s.fkColumn), add(s.toTable, s.toKey));
     }
+    if (e.kind === 'related') {
+      const t = e.spec.time;
+      if (t?.kind === 'snapshot') (add(e.spec.table, t.from), add(e.spec.table, t.to));
+      else if (t) add(e.spec.table, t.column);
+      for (const s of e.spec.path) (add(s.fromTable, s.fkColumn), add(s.toTable, s.toKey));
+    }
     irChildren(e).forEach(visit);
   };
   for (const scan of plan.scans) {

@@ -2,7 +2,7 @@
 // is 'completed', per period by completed_at". Sub-expressions that are a named measure or another
 // KPI are called by their name, so a formula reads at the level it was written.
 
-import type { AggregateSpec, IrExpr, ScalarFn, Shift, TimeSpec } from '../../plan/ir.js';
+import type { AggregateSpec, IrExpr, RelatedSpec, ScalarFn, Shift, TimeSpec } from '../../plan/ir.js';
 
 /** Words, and the names in them that a renderer may link or mark up. */
 export type Piece = string | { kpi: string } | { measure: string };
@@ -127,6 +127,8 @@ function words(e: IrExpr, names: Names, top = false): Phrase {
     }
     case 'aggregate':
       return { ...phrase(Level.Primary, aggregate(e.spec, names)), tail: true };
+    case 'related':
+      return { ...phrase(Level.Primary, aggregate(e.spec, names)), tail: true };
     case 'agg_ref':
       return phrase(Level.Primary, `${e.scan}.${e.column}`);
     case 'previous': {
@@ -146,9 +148,10 @@ function words(e: IrExpr, names: Names, top = false): Phrase {
   }
 }
 
-function aggregate(s: AggregateSpec, names: Names): Piece[] {
+function aggregate(s: AggregateSpec | RelatedSpec, names: Names): Piece[] {
   const arg = s.arg ? wordsIn(s.arg, names) : [];
-  const rows = `${s.table} rows`;
+  const related = 'path' in s ? s.path[s.path.length - 1].toTable : null;
+  const rows = related ? `the ${s.table} rows of the ${related} row` : `${s.table} rows`;
   let head: Piece[];
   switch (s.fn) {
     case 'count':
@@ -187,7 +190,14 @@ function aggregate(s: AggregateSpec, names: Names): Piece[] {
     }
   }
   const filter: Piece[] = s.filter ? [' where ', ...wordsIn(s.filter, names)] : [];
-  return [...head, ...filter, `, ${timeWords(s.time)}`];
+  return [...head, ...filter, `, ${'path' in s ? relatedTimeWords(s.time) : timeWords(s.time)}`];
+}
+
+/** Which of a related aggregate's rows count, relative to the outer row's period. */
+function relatedTimeWords(t: RelatedSpec['time']): string {
+  if (t === null) return 'at any time';
+  if (t.kind === 'period') return `by ${t.column} in the row's period`;
+  return timeWords(t).replaceAll('each period', "the row's period");
 }
 
 /** Row-level words inside an aggregate: the loosest level needs no parentheses there. */
@@ -298,6 +308,8 @@ function hasAggregate(e: IrExpr): boolean {
     case 'aggregate':
     case 'agg_ref':
       return true;
+    case 'related':
+      return false;
     case 'literal':
     case 'column':
       return false;

@@ -3,6 +3,7 @@
 
 import type { IrExpr, ValueType } from '../../plan/ir.js';
 import { pathKey } from '../../plan/build.js';
+import { relatedKey } from '../../plan/related.js';
 import type { Dialect } from './dialect.js';
 import type { SqlParam } from './emit.js';
 
@@ -35,7 +36,10 @@ export interface RowCtx {
   w: Writer;
   aliases: Map<string, string>;
   period: PeriodSql;
+  /** The alias of each related aggregate's derived table, by relatedKey. */
+  related?: Map<string, string>;
 }
+
 
 const COMPARE_SQL: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
@@ -58,6 +62,7 @@ export function exprSql(e: IrExpr, w: Writer, leaf: (e: IrExpr) => string, perio
     case 'previous':
     case 'shifted':
     case 'aggregate':
+    case 'related':
       return leaf(e);
     case 'neg':
       return `(-${r(e.operand)})`;
@@ -132,6 +137,12 @@ export function rowSql(e: IrExpr, ctx: RowCtx): string {
     e,
     ctx.w,
     (leaf) => {
+      if (leaf.kind === 'related') {
+        const alias = ctx.related?.get(relatedKey(leaf));
+        if (!alias) throw new Error('internal: a related aggregate without its derived table');
+        // No related rows: no match in the derived table; a count there is 0, anything else null.
+        return leaf.spec.fn === 'count' || leaf.spec.fn === 'count_distinct' ? `COALESCE(${alias}.v, 0)` : `${alias}.v`;
+      }
       if (leaf.kind !== 'column') throw new Error(`internal: ${leaf.kind} in a row expression`);
       return `${ctx.aliases.get(pathKey(leaf.path))}.${ctx.w.d.quoteIdent(leaf.column)}`;
     },

@@ -1,11 +1,13 @@
 // The SQL of one scan: a pass over one table that computes, per period and dimension values, every
 // aggregate of the query that reads that table with the same time spec.
 
-import type { AggregateFn, IrExpr, QueryPlan, Scan, Window } from '../../plan/ir.js';
-import { irChildren } from '../../check/check.js';
+import type { AggregateFn, IrExpr, QueryPlan, Scan } from '../../plan/ir.js';
 import { pathKey } from '../../plan/build.js';
 import type { Dialect } from './dialect.js';
 import { indent, rowSql, type PeriodSql, type RowCtx, type Writer } from './expr-sql.js';
+import { periodCondition, windowStart } from './period-join.js';
+import { relatedJoinLines } from './related.js';
+import { relatedByPeriod, scanRelated, usesPeriod } from '../../plan/related.js';
 
 /** SQL for the first instant of the rows read (inclusive) and the end (exclusive). */
 export interface RowRange {
@@ -32,7 +34,10 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
             lifespan: { from: d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType), to: d.asTimestamp(`t0.${q(scan.time.to)}`, scan.time.toType) },
           }
         : { start: 'p.period', end: 'p.period_end', lifespan: null };
-  const rowCtx: RowCtx = { w, aliases, period };
+  const related = scanRelated(scan);
+  const relatedAliases = new Map<string, string>();
+  const relatedLines = relatedJoinLines(related, w, period.start, relatedAliases);
+  const rowCtx: RowCtx = { w, aliases, period, related: relatedAliases };
   const dimCols = plan.dimensions.map((dim) => `${rowSql(dim.byScan[scan.id], rowCtx)} AS ${q(dim.name)}`);
   const filters: string[] = [];
   const parts: AggregateSql[] = scan.aggregates.map(({ column, spec }) => {
@@ -63,6 +68,7 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
     const parent = aliases.get(pathKey(p.slice(0, -1)))!;
     return `${matched.has(pathKey(p)) ? 'JOIN' : 'LEFT JOIN'} ${q(step.toTable)} AS t${i + 1} ON t${i + 1}.${q(step.toKey)} = ${parent}.${q(step.fkColumn)}`;
   });
+  joinLines.push(...relatedLines);
   const where: string[] = [];
   let from: string[];
   let periodCol: string;
@@ -71,12 +77,10 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
     periodCol = period.start;
     from = [`FROM ${q(scan.table)} AS t0`, ...joinLines];
     where.push(`${col} >= ${rows.lo}`, `${col} < ${rows.hi}`);
-  } else if (scan.time.kind === 'period' || scan.time.kind === 'window') {
-    const t = d.asTimestamp(`t0.${q(scan.time.column)}`, scan.time.columnType);
-    const start = scan.time.kind === 'period' ? 'p.period' : windowStart(d, scan.time.window, 'p.period_end');
+  } else if (scan.time.kind !== 'semi') {
     periodCol = 'p.period';
-    from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${start ? `${t} >= ${start} AND ` : ''}${t} < p.period_end`, ...joinLines];
-  } else if (scan.time.kind === 'semi') {
+    from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${periodCondition(d, scan.time, 't0')}`, ...joinLines];
+  } else {
     // The rows at the period's last (first) snapshot time, over the table or per entity.
     const time = scan.time;
     const col = q(time.column);
@@ -94,17 +98,6 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
       `JOIN (\n${snap}\n) AS snap ON snap.period = p.period AND snap.at = ${t('t0')}${per ? ` AND snap.entity IS NOT DISTINCT FROM t0.${per}` : ''}`,
       ...joinLines,
     ];
-  } else {
-    const start = d.asTimestamp(`t0.${q(scan.time.from)}`, scan.time.fromType);
-    const end = d.openEnded(`t0.${q(scan.time.to)}`, scan.time.toType);
-    const on =
-      scan.time.edge === 'end'
-        ? `${start} < p.period_end AND ${end} >= p.period_end`
-        : scan.time.edge === 'start'
-          ? `${start} <= p.period AND ${end} > p.period`
-          : `${start} < p.period_end AND ${end} > p.period`;
-    periodCol = 'p.period';
-    from = ['FROM periods AS p', `JOIN ${q(scan.table)} AS t0 ON ${on}`, ...joinLines];
   }
   if (scan.filter) where.push(`(${rowSql(scan.filter, rowCtx)})`);
   if (onlyFiltered) {
@@ -123,7 +116,8 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
     const periodOfDay = d.truncate(g, q(DAY), 'date');
     return ['SELECT', indent([`${periodOfDay} AS period`, ...plan.dimensions.map((x) => q(x.name)), ...byDay.outer].join(',\n')), 'FROM (', indent(days), ') AS days', groupBy].join('\n');
   }
-  if (scan.time.kind === 'window' && parts.every((a) => COMBINABLE.has(a.fn)) && !scan.aggregates.some((a) => usesPeriod(a.spec.arg) || usesPeriod(a.spec.filter))) {
+  const periodFree = !scan.aggregates.some((a) => usesPeriod(a.spec.arg) || usesPeriod(a.spec.filter)) && !related.some(relatedByPeriod);
+  if (scan.time.kind === 'window' && parts.every((a) => COMBINABLE.has(a.fn)) && periodFree) {
     // Windows start and end at midnight, so a day is wholly in a window or out of it: the rows are
     // aggregated per day first, and the days joined to the windows (far fewer than the rows).
     const byDay = dayAggregates(d, parts);
@@ -148,13 +142,6 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
     ].join('\n');
   }
   return select([`${periodCol} AS period`, ...dimCols, ...aggs]);
-}
-
-/** Whether a row expression reads the period it falls into (period_start(), period_end()). */
-function usesPeriod(e: IrExpr | null): boolean {
-  if (!e) return false;
-  if (e.kind === 'call' && (e.fn === 'period_start' || e.fn === 'period_end')) return true;
-  return irChildren(e).some(usesPeriod);
 }
 
 /**
@@ -258,20 +245,3 @@ function dayAggregates(d: Dialect, parts: AggregateSql[]): { inner: string[]; ou
   }
   return { inner, outer };
 }
-
-/** Where a window that ends at `end` starts (null: no start, all time). */
-function windowStart(d: Dialect, win: Window, end: string): string | null {
-  switch (win.kind) {
-    case 'interval':
-      return d.subtractInterval(end, win.count, win.unit);
-    case 'to_date':
-      return d.truncate(win.grain, d.justBefore(end), 'timestamp');
-    case 'all':
-      return null;
-    default: {
-      const never: never = win;
-      return never;
-    }
-  }
-}
-

@@ -30,6 +30,8 @@ export interface Leaves {
   column?: (e: Extract<IrExpr, { kind: 'column' }>) => Code;
   /** `back`: a number of periods, or the code of a list of shifts (rt.Shift[]). */
   aggregate?: (scan: string, column: string, back: number | string) => Code;
+  /** A related aggregate's value for the scan's row `j` in its period `p`. */
+  related?: (e: Extract<IrExpr, { kind: 'related' }>) => Code;
 }
 
 const ARITH = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
@@ -54,6 +56,9 @@ export function exprCode(e: IrExpr, leaves: Leaves): Code {
       return leaves.aggregate(e.operand.scan, e.operand.column, `[${e.shifts.map(shiftCode).join(', ')}]`);
     case 'aggregate':
       throw new Error('internal: an aggregate left in a planned expression');
+    case 'related':
+      if (!leaves.related) throw new Error('internal: a related aggregate outside an aggregate');
+      return leaves.related(e);
     case 'neg':
       return call('neg', r(e.operand));
     case 'not':

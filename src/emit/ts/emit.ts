@@ -8,9 +8,10 @@ import Handlebars from 'handlebars';
 import { irChildren, type CheckedKpi, type CheckedProject } from '../../check/check.js';
 import type { Catalog, Column as ColumnDef, Table as SourceDef } from '../../check/catalog.js';
 import { buildPlan, directScans, pathKey } from '../../plan/build.js';
-import type { AggregateSpec, DimensionPlan, IrExpr, QueryPlan, Scan } from '../../plan/ir.js';
+import { relatedByPeriod, relatedJoins, relatedKey, scanRelated, type Related } from '../../plan/related.js';
+import type { AggregateSpec, DimensionPlan, IrExpr, JoinStep, QueryPlan, RelatedSpec, Scan, TimeSpec } from '../../plan/ir.js';
 import { planReads } from '../../plan/reads.js';
-import { columnCode, exprCode, layout, type Code } from './code.js';
+import { columnCode, exprCode, layout, type Code, type Leaves } from './code.js';
 import { camelCase, commentText, pascalCase, propertyAccess, propertyKey, tsString } from './names.js';
 import { wrap } from '../wrap.js';
 
@@ -113,8 +114,10 @@ function renderKpi(k: CheckedKpi, plan: QueryPlan, catalog: Catalog): string {
     declared: d.dimensions[i]?.value !== dim.name ? (d.dimensions[i]?.value ?? null) : null,
     tsType: dimensionTsType(dim, catalog),
   }));
-  const indexes = joinTargets(plan).map((t) => ({ name: indexName(t.table, t.key), table: propertyAccess(t.table).slice(1), key: propertyAccess(t.key) }));
-  const scans = plan.scans.map((s) => scanCode(plan, s));
+  const related = planRelated(plan);
+  const indexes = joinTargets(plan, related).map((t) => ({ name: indexName(t.table, t.key), table: propertyAccess(t.table).slice(1), key: propertyAccess(t.key) }));
+  const relatedNames = new Map(related.map((r, i) => [relatedKey(r), `r${i + 1}`]));
+  const scans = [...related.map((r, i) => relatedCode(r, `r${i + 1}`)), ...plan.scans.map((s) => scanCode(plan, s, relatedNames))];
   const value = layout(exprCode(plan.outputs[0].value, { aggregate: (scan, column, back) => `v(${tsString(scan)}, ${tsString(column)}${back ? `, ${back}` : ''})` }), 2);
   const shifts = shiftLists(plan.outputs[0].value);
   const output = plan.outputs[0];
@@ -188,10 +191,11 @@ function dimensionTsType(dim: DimensionPlan, catalog: Catalog): string {
   return `${[...types].join(' | ')} | null`;
 }
 
-/** Tables the scans reach through references, with the key each is looked up by. */
-function joinTargets(plan: QueryPlan): { table: string; key: string }[] {
+/** Tables the scans and related aggregates reach through references, with the key each is looked up by. */
+function joinTargets(plan: QueryPlan, related: Related[]): { table: string; key: string }[] {
   const seen = new Map<string, { table: string; key: string }>();
-  for (const s of plan.scans) for (const p of s.joins) for (const step of p) seen.set(`${step.toTable}.${step.toKey}`, { table: step.toTable, key: step.toKey });
+  const paths = [...plan.scans.flatMap((s) => s.joins), ...related.flatMap((r) => relatedJoins(r).joins)];
+  for (const p of paths) for (const step of p) seen.set(`${step.toTable}.${step.toKey}`, { table: step.toTable, key: step.toKey });
   return [...seen.values()].sort((a, b) => `${a.table}.${a.key}`.localeCompare(`${b.table}.${b.key}`));
 }
 
@@ -199,56 +203,96 @@ function indexName(table: string, key: string): string {
   return `${camelCase(table)}By${pascalCase(key)}`;
 }
 
-/** `const s1 = rt.scan(...)`: one pass over the scan's table, every aggregate of it at once. */
-function scanCode(plan: QueryPlan, scan: Scan): string {
+/** The related aggregates of a plan's scans, each once, in the order they first appear. */
+function planRelated(plan: QueryPlan): Related[] {
+  const found = new Map<string, Related>();
+  for (const scan of plan.scans) for (const r of scanRelated(scan)) if (!found.has(relatedKey(r))) found.set(relatedKey(r), r);
+  return [...found.values()];
+}
+
+/** The join closure of a table's row: the rows its references reach, as `t0`, `t1`... */
+function joinCode(joins: JoinStep[][], aliases: Map<string, string>): string[] {
+  if (joins.length === 0) return ['    join: (r) => ({ t0: r }),'];
+  const lines = ['    join: (r) => {'];
+  joins.forEach((p, i) => {
+    const step = p[p.length - 1];
+    const parent = aliases.get(pathKey(p.slice(0, -1)))!;
+    const from = parent === 't0' ? 'r' : parent;
+    lines.push(`      const t${i + 1} = rt.lookup(${indexName(step.toTable, step.toKey)}, ${from}${propertyAccess(step.fkColumn, parent !== 't0')});`);
+  });
+  lines.push(`      return { t0: r, ${joins.map((_, i) => `t${i + 1}`).join(', ')} };`, '    },');
+  return lines;
+}
+
+/** `const r1 = rt.related(...)`: a related aggregate's rows by the outer key they point at. */
+function relatedCode(r: Related, name: string): string {
+  const s = r.spec;
+  const { joins, keyPath, key: last } = relatedJoins(r);
   const aliases = new Map<string, string>([['', 't0']]);
-  scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
+  joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
   const leaves = { column: (e: Extract<IrExpr, { kind: 'column' }>) => columnCode(e, aliases) };
-  const t = scan.time;
+  const keyAlias = aliases.get(pathKey(keyPath))!;
+  const time = s.time ? timeCode(s.time) : { code: 'null', what: 'every related row' };
+  return [
+    `  // ${name}: ${s.fn} over the ${s.table} rows of each ${last.toTable} row, ${time.what}.`,
+    `  const ${name} = rt.related(rows${propertyAccess(s.table)}, {`,
+    `    time: ${time.code},`,
+    `    byPeriod: ${relatedByPeriod(r)},`,
+    ...joinCode(joins, aliases),
+    `    key: (j) => j.${keyAlias}${propertyAccess(last.fkColumn, keyPath.length > 0)},`,
+    ...aggregateFields(s, leaves, 4),
+    '  });',
+  ].join('\n');
+}
+
+/** A time spec as the runtime's, and in words for a comment. */
+function timeCode(t: TimeSpec): { code: string; what: string } {
   const at = (column: string) => `(r) => rt.time(r${propertyAccess(column)})`;
-  let time: string;
-  let what: string;
   switch (t.kind) {
     case 'period':
-      time = `{ kind: 'period', at: ${at(t.column)} }`;
-      what = `rows by ${t.column}`;
-      break;
+      return { code: `{ kind: 'period', at: ${at(t.column)} }`, what: `rows by ${t.column}` };
     case 'snapshot':
-      time = `{ kind: 'snapshot', edge: ${tsString(t.edge)}, from: ${at(t.from)}, to: ${at(t.to)} }`;
-      what = `rows alive ${t.edge === 'during' ? 'during' : `at the ${t.edge} of`} each period (${t.from} to ${t.to})`;
-      break;
+      return {
+        code: `{ kind: 'snapshot', edge: ${tsString(t.edge)}, from: ${at(t.from)}, to: ${at(t.to)} }`,
+        what: `rows alive ${t.edge === 'during' ? 'during' : `at the ${t.edge} of`} each period (${t.from} to ${t.to})`,
+      };
     case 'window': {
       const w = t.window;
       const win = w.kind === 'interval' ? `{ kind: 'interval', count: ${w.count}, unit: '${w.unit}' }` : w.kind === 'to_date' ? `{ kind: 'to_date', grain: '${w.grain}' }` : `{ kind: 'all' }`;
-      time = `{ kind: 'window', at: ${at(t.column)}, window: ${win} }`;
-      what = `rows by ${t.column} in a window ending at each period's end (${w.kind === 'interval' ? `${w.count} ${w.unit}` : w.kind === 'to_date' ? `${w.grain} to date` : 'all time'})`;
-      break;
+      return {
+        code: `{ kind: 'window', at: ${at(t.column)}, window: ${win} }`,
+        what: `rows by ${t.column} in a window ending at each period's end (${w.kind === 'interval' ? `${w.count} ${w.unit}` : w.kind === 'to_date' ? `${w.grain} to date` : 'all time'})`,
+      };
     }
     case 'semi':
-      time = `{ kind: 'semi', edge: ${tsString(t.edge)}, at: ${at(t.column)}, per: ${t.per ? `(r) => r${propertyAccess(t.per)} ?? null` : 'null'} }`;
-      what = `the rows at the ${t.edge} ${t.column} of each period${t.per ? ` per ${t.per}` : ''}`;
-      break;
+      return {
+        code: `{ kind: 'semi', edge: ${tsString(t.edge)}, at: ${at(t.column)}, per: ${t.per ? `(r) => r${propertyAccess(t.per)} ?? null` : 'null'} }`,
+        what: `the rows at the ${t.edge} ${t.column} of each period${t.per ? ` per ${t.per}` : ''}`,
+      };
     default: {
       const never: never = t;
       return never;
     }
   }
+}
+
+/** `const s1 = rt.scan(...)`: one pass over the scan's table, every aggregate of it at once. */
+function scanCode(plan: QueryPlan, scan: Scan, related: Map<string, string>): string {
+  const aliases = new Map<string, string>([['', 't0']]);
+  scan.joins.forEach((p, i) => aliases.set(pathKey(p), `t${i + 1}`));
+  const leaves = {
+    column: (e: Extract<IrExpr, { kind: 'column' }>) => columnCode(e, aliases),
+    related: (e: Related) => {
+      const key = e.spec.path[e.spec.path.length - 1].toKey;
+      return `${related.get(relatedKey(e))}.get(j.t0${propertyAccess(key)}, p)`;
+    },
+  };
+  const { code: time, what } = timeCode(scan.time);
   const lines: string[] = [];
   lines.push(`  // ${scan.id}: ${scan.table}, ${what}.`);
   lines.push(`  const ${scan.id} = rt.scan(q, rows${propertyAccess(scan.table)}, {`);
   lines.push(`    time: ${time},`);
-  if (scan.joins.length === 0) lines.push('    join: (r) => ({ t0: r }),');
-  else {
-    lines.push('    join: (r) => {');
-    scan.joins.forEach((p, i) => {
-      const step = p[p.length - 1];
-      const parent = aliases.get(pathKey(p.slice(0, -1)))!;
-      const from = parent === 't0' ? 'r' : parent;
-      lines.push(`      const t${i + 1} = rt.lookup(${indexName(step.toTable, step.toKey)}, ${from}${propertyAccess(step.fkColumn, parent !== 't0')});`);
-    });
-    lines.push(`      return { t0: r, ${scan.joins.map((_, i) => `t${i + 1}`).join(', ')} };`);
-    lines.push('    },');
-  }
+  lines.push(...joinCode(scan.joins, aliases));
   if (plan.dimensions.length === 0) lines.push('    dimensions: {},');
   else {
     lines.push('    dimensions: {');
@@ -267,21 +311,24 @@ function scanCode(plan: QueryPlan, scan: Scan): string {
   return lines.join('\n');
 }
 
-function aggregateCode(column: string, spec: AggregateSpec, leaves: { column: (e: Extract<IrExpr, { kind: 'column' }>) => Code }): string {
+function aggregateCode(column: string, spec: AggregateSpec, leaves: Leaves): string {
+  return ['      {', `        column: ${tsString(column)},`, ...aggregateFields(spec, leaves, 8), '      },'].join('\n');
+}
+
+/** An aggregate's function, fraction, argument and condition, as fields at `pad` spaces. */
+function aggregateFields(spec: AggregateSpec | RelatedSpec, leaves: Leaves, pad: number): string[] {
   const closure = (e: IrExpr | null) => {
     if (!e) return 'null';
-    const body = layout(exprCode(e, leaves), 8);
+    const body = layout(exprCode(e, leaves), pad);
     return `(${/\bp\b/.test(body) ? 'j, p' : 'j'}) => ${body}`;
   };
+  const at = ' '.repeat(pad);
   return [
-    '      {',
-    `        column: ${tsString(column)},`,
-    `        fn: ${tsString(spec.fn)},`,
-    `        fraction: ${spec.fraction === null ? 'null' : String(spec.fraction)},`,
-    `        arg: ${closure(spec.arg)},`,
-    `        filter: ${closure(spec.filter)},`,
-    '      },',
-  ].join('\n');
+    `${at}fn: ${tsString(spec.fn)},`,
+    `${at}fraction: ${spec.fraction === null ? 'null' : String(spec.fraction)},`,
+    `${at}arg: ${closure(spec.arg)},`,
+    `${at}filter: ${closure(spec.filter)},`,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
