@@ -71,6 +71,21 @@ describe('the related project on PostgreSQL', () => {
     });
     expect(out).toEqual([]);
   });
+
+  it("--where filters the outer rows only (the jobs' own region column is not filtered), as on DuckDB", async () => {
+    const project = compiled.value;
+    const given = project.kpis.find((k) => k.def.id.value === 'job_cost_per_site')!.def.tests[0].given;
+    const plan = planQuery(project, { ids: ['job_cost_per_site'], grain: 'month', where: "region = 'north'" });
+    expect(plan.diagnostics).toEqual([]);
+    await pg.loadTables(project.sources, given);
+    const rows = await pg.runQuery(emitSql(plan.value!, { dialect: pg.dialect, mode: 'bound' }, { from: '2025-01-01', to: '2025-03-31' }));
+    // By hand in test/run/related.test.ts: north sites 1, 2; site 1 keeps its south team's job.
+    expect(rows.map((r) => [String(r.period), r.job_cost_per_site])).toEqual([
+      ['2025-01-01', 150075],
+      ['2025-02-01', 20010],
+      ['2025-03-01', null],
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
