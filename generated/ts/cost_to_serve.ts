@@ -23,7 +23,7 @@ export type CostToServeResult = {
 /** The rows costToServe reads: only the columns it uses are required. */
 export interface CostToServeInput {
   assets: readonly Pick<AssetsRow, 'customer_id' | 'id'>[];
-  customers: readonly Pick<CustomersRow, 'channel' | 'churned_at' | 'created_at' | 'id' | 'region' | 'segment'>[];
+  customers: readonly Pick<CustomersRow, 'channel' | 'created_at' | 'id' | 'region' | 'segment'>[];
   service_costs: readonly Pick<ServiceCostsRow, 'amount' | 'booked_at' | 'customer_id'>[];
   tickets: readonly Pick<TicketsRow, 'customer_id' | 'resolved_at' | 'service_cost'>[];
   work_orders: readonly Pick<WorkOrdersRow, 'asset_id' | 'completed_at' | 'labour_cost' | 'parts_cost' | 'travel_cost'>[];
@@ -33,7 +33,7 @@ export interface CostToServeInput {
 export const costToServeInfo: rt.KpiInfo = {
   id: 'cost_to_serve',
   name: 'Cost to Serve',
-  description: 'Total direct service delivery cost booked in the period divided by the customers served in the period. Delivery cost is, as the data defines it, work order labour + parts + travel (completed work orders, by completed_at), plus the service desk\'s handling cost of tickets (by resolved_at), plus the other direct service costs in service_costs (by booked_at); a source with no rows adds 0. Customers served are the customers active at any time in the period (their lifespan from created_at to churned_at overlaps it).',
+  description: 'Total direct service delivery cost booked in the period divided by the customers served in the period. Delivery cost is, as the data defines it, work order labour + parts + travel (completed work orders, by completed_at), plus the service desk\'s handling cost of tickets (by resolved_at), plus the other direct service costs in service_costs (by booked_at); a source with no rows adds 0. Customers served are the customers that received service in the period: a completed work order on one of their assets, a resolved ticket, or a direct service cost booked for them, each by the same date as its cost. A customer served in several ways counts once.',
   unit: 'currency',
   unitLabel: null,
   currency: null,
@@ -52,15 +52,16 @@ export const costToServeInfo: rt.KpiInfo = {
  * period. Delivery cost is, as the data defines it, work order labour + parts + travel (completed
  * work orders, by completed_at), plus the service desk's handling cost of tickets (by
  * resolved_at), plus the other direct service costs in service_costs (by booked_at); a source with
- * no rows adds 0. Customers served are the customers active at any time in the period (their
- * lifespan from created_at to churned_at overlaps it).
+ * no rows adds 0. Customers served are the customers that received service in the period: a
+ * completed work order on one of their assets, a resolved ticket, or a direct service cost booked
+ * for them, each by the same date as its cost. A customer served in several ways counts once.
  *
  * Formula: delivery_cost / customers_served
  *   field_cost: coalesce(work_orders.sum(labour_cost + parts_cost + travel_cost), 0)
  *   service_desk_cost: coalesce(tickets.sum(service_cost on resolved_at), 0)
  *   other_cost: coalesce(service_costs.sum(amount), 0)
  *   delivery_cost: field_cost + service_desk_cost + other_cost
- *   customers_served: customers.count(during)
+ *   customers_served: customers.count(where work_orders.count(on completed_at) > 0 or tickets.count(on resolved_at) > 0 or service_costs.count(amount on booked_at) > 0 over all time)
  *
  * Unit: currency, lower is better. Target: good 1000, warn 1250.
  * Default grain: quarter. Dimensions: region, segment, channel.
@@ -77,6 +78,42 @@ export function costToServe(rows: CostToServeInput, options: rt.Options<CostToSe
   const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['region', 'segment', 'channel'] });
   const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
+  // r1: count over the work_orders rows of each customers row, rows by completed_at.
+  const r1 = rt.related(rows.work_orders, {
+    time: { kind: 'period', at: (r) => rt.time(r.completed_at) },
+    byPeriod: true,
+    join: (r) => {
+      const t1 = rt.lookup(assetsById, r.asset_id);
+      return { t0: r, t1 };
+    },
+    key: (j) => j.t1?.customer_id,
+    fn: 'count',
+    fraction: null,
+    arg: null,
+    filter: null,
+  });
+  // r2: count over the tickets rows of each customers row, rows by resolved_at.
+  const r2 = rt.related(rows.tickets, {
+    time: { kind: 'period', at: (r) => rt.time(r.resolved_at) },
+    byPeriod: true,
+    join: (r) => ({ t0: r }),
+    key: (j) => j.t0.customer_id,
+    fn: 'count',
+    fraction: null,
+    arg: null,
+    filter: null,
+  });
+  // r3: count over the service_costs rows of each customers row, rows by booked_at.
+  const r3 = rt.related(rows.service_costs, {
+    time: { kind: 'period', at: (r) => rt.time(r.booked_at) },
+    byPeriod: true,
+    join: (r) => ({ t0: r }),
+    key: (j) => j.t0.customer_id,
+    fn: 'count',
+    fraction: null,
+    arg: (j) => j.t0.amount ?? null,
+    filter: null,
+  });
   // s1: work_orders, rows by completed_at.
   const s1 = rt.scan(q, rows.work_orders, {
     time: { kind: 'period', at: (r) => rt.time(r.completed_at) },
@@ -144,9 +181,9 @@ export function costToServe(rows: CostToServeInput, options: rt.Options<CostToSe
       },
     ],
   });
-  // s4: customers, rows alive during each period (created_at to churned_at).
+  // s4: customers, rows by created_at in a window ending at each period's end (all time).
   const s4 = rt.scan(q, rows.customers, {
-    time: { kind: 'snapshot', edge: 'during', from: (r) => rt.time(r.created_at), to: (r) => rt.time(r.churned_at) },
+    time: { kind: 'window', at: (r) => rt.time(r.created_at), window: { kind: 'all' } },
     join: (r) => ({ t0: r }),
     dimensions: {
       region: (j) => j.t0.region ?? null,
@@ -159,7 +196,10 @@ export function costToServe(rows: CostToServeInput, options: rt.Options<CostToSe
         fn: 'count',
         fraction: null,
         arg: null,
-        filter: null,
+        filter: (j, p) => rt.or(
+          rt.or(rt.gt(r1.get(j.t0.id, p), 0), rt.gt(r2.get(j.t0.id, p), 0)),
+          rt.gt(r3.get(j.t0.id, p), 0),
+        ),
       },
     ],
   });

@@ -24,17 +24,17 @@ export type InstalledBaseCoverageRateResult = {
 
 /** The rows installedBaseCoverageRate reads: only the columns it uses are required. */
 export interface InstalledBaseCoverageRateInput {
-  assets: readonly Pick<AssetsRow, 'customer_id' | 'decommissioned_at' | 'id' | 'installed_at' | 'product_line' | 'under_contract'>[];
-  contracts: readonly Pick<ContractsRow, 'asset_id' | 'customer_id' | 'end_date' | 'start_date'>[];
+  assets: readonly Pick<AssetsRow, 'customer_id' | 'decommissioned_at' | 'id' | 'installed_at' | 'product_line'>[];
+  contracts: readonly Pick<ContractsRow, 'asset_id' | 'end_date' | 'start_date'>[];
   customers: readonly Pick<CustomersRow, 'channel' | 'id' | 'region' | 'segment'>[];
-  monitored_systems: readonly Pick<MonitoredSystemsRow, 'asset_id' | 'customer_id' | 'monitored_from' | 'monitored_to'>[];
+  monitored_systems: readonly Pick<MonitoredSystemsRow, 'asset_id' | 'monitored_from' | 'monitored_to'>[];
 }
 
 /** Installed Base Coverage Rate: the definition's metadata. */
 export const installedBaseCoverageRateInfo: rt.KpiInfo = {
   id: 'installed_base_coverage_rate',
   name: 'Installed Base Coverage Rate',
-  description: 'Share of the installed base covered by an active service contract or by remote monitoring at the end of the period, over the assets installed and not decommissioned at that instant. Coverage is read from the dated tables, not from the assets\' history flags: an asset counts as covered when a contract on it is in force at the period\'s end (contracts.start_date .. end_date), or when it is monitored at the period\'s end (monitored_systems.monitored_from .. monitored_to) and has never been under contract, so that no asset is counted twice. The language cannot yet count the union of two tables\' assets, so an asset that is monitored at the period\'s end while its contract has lapsed (or not yet started) is not counted: the value is a slight underestimate of the catalog\'s definition.',
+  description: 'Share of the installed base covered by an active service contract or by remote monitoring at the end of the period, over the assets installed and not decommissioned at that instant. Coverage is read from the dated tables, not from the assets\' flags: an asset counts as covered when at least one contract on it is in force at the period\'s end (contracts.start_date .. end_date), or when it is monitored at the period\'s end (monitored_systems.monitored_from .. monitored_to). Each asset counts once, however many contracts or monitoring rows it has.',
   unit: 'percent',
   unitLabel: null,
   currency: null,
@@ -51,18 +51,14 @@ export const installedBaseCoverageRateInfo: rt.KpiInfo = {
  *
  * Share of the installed base covered by an active service contract or by remote monitoring at the
  * end of the period, over the assets installed and not decommissioned at that instant. Coverage is
- * read from the dated tables, not from the assets' history flags: an asset counts as covered when
- * a contract on it is in force at the period's end (contracts.start_date .. end_date), or when it
- * is monitored at the period's end (monitored_systems.monitored_from .. monitored_to) and has
- * never been under contract, so that no asset is counted twice. The language cannot yet count the
- * union of two tables' assets, so an asset that is monitored at the period's end while its
- * contract has lapsed (or not yet started) is not counted: the value is a slight underestimate of
- * the catalog's definition.
+ * read from the dated tables, not from the assets' flags: an asset counts as covered when at least
+ * one contract on it is in force at the period's end (contracts.start_date .. end_date), or when
+ * it is monitored at the period's end (monitored_systems.monitored_from .. monitored_to). Each
+ * asset counts once, however many contracts or monitoring rows it has.
  *
- * Formula: (under_active_contract + monitored_never_contracted) / installed
+ * Formula: covered / installed
  *   installed: assets.count(at end)
- *   under_active_contract: contracts.count_distinct(asset_id where assets.installed_at < period_end() and (assets.decommissioned_at is null or assets.decommissioned_at >= period_end()) at end)
- *   monitored_never_contracted: monitored_systems.count_distinct(asset_id where not assets.under_contract and assets.installed_at < period_end() and (assets.decommissioned_at is null or assets.decommissioned_at >= period_end()) at end)
+ *   covered: assets.count(where contracts.count(at end) > 0 or monitored_systems.count(at end) > 0 at end)
  *
  * Unit: percent, higher is better. Target: good 0.7, warn 0.5.
  * Default grain: quarter. Dimensions: product_line, region, segment, channel.
@@ -77,70 +73,31 @@ export const installedBaseCoverageRateInfo: rt.KpiInfo = {
  */
 export function installedBaseCoverageRate(rows: InstalledBaseCoverageRateInput, options: rt.Options<InstalledBaseCoverageRateDimension>): InstalledBaseCoverageRateResult[] {
   const q = rt.query(options, { grain: 'quarter', shifts: [], dimensions: ['product_line', 'region', 'segment', 'channel'] });
-  const assetsById = rt.index(rows.assets, (r) => r.id);
   const customersById = rt.index(rows.customers, (r) => r.id);
-  // s1: contracts, rows alive at the end of each period (start_date to end_date).
-  const s1 = rt.scan(q, rows.contracts, {
+  // r1: count over the contracts rows of each assets row, rows alive at the end of each period (start_date to end_date).
+  const r1 = rt.related(rows.contracts, {
     time: { kind: 'snapshot', edge: 'end', from: (r) => rt.time(r.start_date), to: (r) => rt.time(r.end_date) },
-    join: (r) => {
-      const t1 = rt.lookup(assetsById, r.asset_id);
-      const t2 = rt.lookup(customersById, r.customer_id);
-      return { t0: r, t1, t2 };
-    },
-    dimensions: {
-      product_line: (j) => j.t1?.product_line ?? null,
-      region: (j) => j.t2?.region ?? null,
-      segment: (j) => j.t2?.segment ?? null,
-      channel: (j) => j.t2?.channel ?? null,
-    },
-    aggregates: [
-      {
-        column: 'count_distinct_1',
-        fn: 'count_distinct',
-        fraction: null,
-        arg: (j) => j.t0.asset_id ?? null,
-        filter: (j, p) => rt.and(
-          rt.lt(rt.time(j.t1?.installed_at), p.end),
-          rt.or(
-            rt.isNull(rt.time(j.t1?.decommissioned_at)),
-            rt.ge(rt.time(j.t1?.decommissioned_at), p.end),
-          ),
-        ),
-      },
-    ],
+    byPeriod: true,
+    join: (r) => ({ t0: r }),
+    key: (j) => j.t0.asset_id,
+    fn: 'count',
+    fraction: null,
+    arg: null,
+    filter: null,
   });
-  // s2: monitored_systems, rows alive at the end of each period (monitored_from to monitored_to).
-  const s2 = rt.scan(q, rows.monitored_systems, {
+  // r2: count over the monitored_systems rows of each assets row, rows alive at the end of each period (monitored_from to monitored_to).
+  const r2 = rt.related(rows.monitored_systems, {
     time: { kind: 'snapshot', edge: 'end', from: (r) => rt.time(r.monitored_from), to: (r) => rt.time(r.monitored_to) },
-    join: (r) => {
-      const t1 = rt.lookup(assetsById, r.asset_id);
-      const t2 = rt.lookup(customersById, r.customer_id);
-      return { t0: r, t1, t2 };
-    },
-    dimensions: {
-      product_line: (j) => j.t1?.product_line ?? null,
-      region: (j) => j.t2?.region ?? null,
-      segment: (j) => j.t2?.segment ?? null,
-      channel: (j) => j.t2?.channel ?? null,
-    },
-    aggregates: [
-      {
-        column: 'count_distinct_1',
-        fn: 'count_distinct',
-        fraction: null,
-        arg: (j) => j.t0.asset_id ?? null,
-        filter: (j, p) => rt.and(
-          rt.and(rt.not(j.t1?.under_contract ?? null), rt.lt(rt.time(j.t1?.installed_at), p.end)),
-          rt.or(
-            rt.isNull(rt.time(j.t1?.decommissioned_at)),
-            rt.ge(rt.time(j.t1?.decommissioned_at), p.end),
-          ),
-        ),
-      },
-    ],
+    byPeriod: true,
+    join: (r) => ({ t0: r }),
+    key: (j) => j.t0.asset_id,
+    fn: 'count',
+    fraction: null,
+    arg: null,
+    filter: null,
   });
-  // s3: assets, rows alive at the end of each period (installed_at to decommissioned_at).
-  const s3 = rt.scan(q, rows.assets, {
+  // s1: assets, rows alive at the end of each period (installed_at to decommissioned_at).
+  const s1 = rt.scan(q, rows.assets, {
     time: { kind: 'snapshot', edge: 'end', from: (r) => rt.time(r.installed_at), to: (r) => rt.time(r.decommissioned_at) },
     join: (r) => {
       const t1 = rt.lookup(customersById, r.customer_id);
@@ -158,9 +115,16 @@ export function installedBaseCoverageRate(rows: InstalledBaseCoverageRateInput, 
         fn: 'count',
         fraction: null,
         arg: null,
+        filter: (j, p) => rt.or(rt.gt(r1.get(j.t0.id, p), 0), rt.gt(r2.get(j.t0.id, p), 0)),
+      },
+      {
+        column: 'count_2',
+        fn: 'count',
+        fraction: null,
+        arg: null,
         filter: null,
       },
     ],
   });
-  return rt.combine(q, { s1, s2, s3 }, (v) => rt.div(rt.add(v('s1', 'count_distinct_1'), v('s2', 'count_distinct_1')), v('s3', 'count_1'))) as InstalledBaseCoverageRateResult[];
+  return rt.combine(q, { s1 }, (v) => rt.div(v('s1', 'count_1'), v('s1', 'count_2'))) as InstalledBaseCoverageRateResult[];
 }

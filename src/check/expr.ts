@@ -4,7 +4,7 @@ import type { TextSpan } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Aggregate, Binary, Call, Expr } from '../lang/ast.js';
 import type { SourceDef } from '../load/types.js';
-import type { AggregateFn, Grain, ValueType } from '../plan/ir.js';
+import type { AggregateFn, Grain, IrExpr, ValueType } from '../plan/ir.js';
 import { GRAINS } from '../load/types.js';
 import { columnOf, findDimension, reachable, type Catalog } from './catalog.js';
 import { ALL_FUNCTION_NAMES, AGGREGATE_FNS, PERIOD_FNS, SCALAR_FNS, isAggregateFn, isScalarFn } from './functions.js';
@@ -299,7 +299,22 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   if (ctx.table) return checkRelated(e, fn as AggregateFn, table, ctx.table, ctx);
   const time = timeOf(e, table, ctx);
   if (!time) return null;
-  const inner: Ctx = { scope: ctx.scope, table, time };
+  const parts = checkAggregateParts(e, fn as AggregateFn, { scope: ctx.scope, table, time }, ctx);
+  if (!parts) return null;
+  return {
+    ir: { kind: 'aggregate', spec: { table: table.table, fn, arg: parts.arg, fraction: parts.fraction, filter: parts.filter, time } },
+    type: 'number',
+    unit: parts.unit,
+    level: 'aggregate',
+    values: null,
+  };
+}
+
+/**
+ * An aggregate's arguments and condition, checked in the context of its rows (`inner`). In a related
+ * aggregate (`inner.outer` set) min and max also take dates and timestamps, and give one.
+ */
+function checkAggregateParts(e: Aggregate, fn: AggregateFn, inner: Ctx, ctx: Ctx): { arg: IrExpr | null; fraction: number | null; filter: IrExpr | null; unit: Unit; type: ValueType } | null {
   const isPercentile = fn === 'percentile' || fn === 'percentile_disc';
   const wantArgs = fn === 'count' ? [0, 1] : isPercentile ? [2, 2] : [1, 1];
   if (e.args.length < wantArgs[0] || e.args.length > wantArgs[1]) {
@@ -308,8 +323,11 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   }
   const arg = e.args.length > 0 ? check(e.args[0], inner) : null;
   if (e.args.length > 0 && !arg) return null;
-  if (arg && fn !== 'count' && fn !== 'count_distinct' && arg.type !== 'number') {
-    return report(ctx, e.args[0].span, 'KPI0409', `${fn} needs numbers, but this is ${describe(arg)}`, arg.type === 'boolean' ? `to count the rows where it holds, write ${e.table}.count(where ...)` : undefined);
+  const extreme = fn === 'min' || fn === 'max';
+  const temporal = inner.outer !== undefined && extreme && arg !== null && (arg.type === 'date' || arg.type === 'timestamp');
+  if (arg && fn !== 'count' && fn !== 'count_distinct' && arg.type !== 'number' && !temporal) {
+    const what = inner.outer && extreme ? 'numbers, dates or timestamps' : 'numbers';
+    return report(ctx, e.args[0].span, 'KPI0409', `${fn} needs ${what}, but this is ${describe(arg)}`, arg.type === 'boolean' ? `to count the ${inner.outer ? 'related ' : ''}rows where it holds, write ${e.table}.count(where ...)` : undefined);
   }
   let fraction: number | null = fn === 'median' || fn === 'median_disc' ? 0.5 : null;
   if (isPercentile) {
@@ -319,14 +337,8 @@ function checkAggregate(e: Aggregate, ctx: Ctx): Typed | null {
   }
   const filter = e.where ? checkCondition(e.where, inner) : null;
   if (e.where && !filter) return null;
-  const unit = fn === 'count' || fn === 'count_distinct' ? { count: 1 } : (arg!.unit ?? DIMENSIONLESS);
-  return {
-    ir: { kind: 'aggregate', spec: { table: table.table, fn, arg: arg ? arg.ir : null, fraction, filter: filter ? filter.ir : null, time } },
-    type: 'number',
-    unit,
-    level: 'aggregate',
-    values: null,
-  };
+  const unit = fn === 'count' || fn === 'count_distinct' ? { count: 1 } : temporal ? DIMENSIONLESS : (arg!.unit ?? DIMENSIONLESS);
+  return { arg: arg ? arg.ir : null, fraction, filter: filter ? filter.ir : null, unit, type: temporal ? arg!.type : 'number' };
 }
 
 /**
@@ -352,33 +364,12 @@ function checkRelated(e: Aggregate, fn: AggregateFn, table: SourceDef, outer: So
   const time = e.at || e.on || e.over ? timeOf(e, table, ctx) : null;
   if ((e.at || e.on || e.over) && !time) return null;
   if (time?.kind === 'semi') return null;
-  const inner: Ctx = { scope: ctx.scope, table, time, outer };
-  const isPercentile = fn === 'percentile' || fn === 'percentile_disc';
-  const wantArgs = fn === 'count' ? [0, 1] : isPercentile ? [2, 2] : [1, 1];
-  if (e.args.length < wantArgs[0] || e.args.length > wantArgs[1]) {
-    const usage = fn === 'count' ? `${e.table}.count() or ${e.table}.count(column)` : isPercentile ? `${e.table}.${fn}(x, 0.9)` : `${e.table}.${fn}(x)`;
-    return report(ctx, e.span, 'KPI0407', `${fn} takes ${wantArgs[0] === wantArgs[1] ? wantArgs[0] : `${wantArgs[0]} or ${wantArgs[1]}`} argument${wantArgs[1] === 1 ? '' : 's'}, not ${e.args.length}`, `write ${usage}`);
-  }
-  const arg = e.args.length > 0 ? check(e.args[0], inner) : null;
-  if (e.args.length > 0 && !arg) return null;
-  const temporalExtreme = (fn === 'min' || fn === 'max') && arg !== null && (arg.type === 'date' || arg.type === 'timestamp');
-  if (arg && fn !== 'count' && fn !== 'count_distinct' && arg.type !== 'number' && !temporalExtreme) {
-    return report(ctx, e.args[0].span, 'KPI0409', `${fn} needs numbers${fn === 'min' || fn === 'max' ? ', dates or timestamps' : ''}, but this is ${describe(arg)}`, arg.type === 'boolean' ? `to count the related rows where it holds, write ${e.table}.count(where ...)` : undefined);
-  }
-  let fraction: number | null = fn === 'median' || fn === 'median_disc' ? 0.5 : null;
-  if (isPercentile) {
-    const p = e.args[1];
-    if (p.kind !== 'number' || p.value < 0 || p.value > 1) return report(ctx, p.span, 'KPI0410', 'the percentile must be a number from 0 to 1 written out, such as 0.9');
-    fraction = p.value;
-  }
-  const filter = e.where ? checkCondition(e.where, inner) : null;
-  if (e.where && !filter) return null;
-  const unit = fn === 'count' || fn === 'count_distinct' ? { count: 1 } : temporalExtreme ? DIMENSIONLESS : (arg!.unit ?? DIMENSIONLESS);
-  const type: ValueType = temporalExtreme ? arg!.type : 'number';
+  const parts = checkAggregateParts(e, fn, { scope: ctx.scope, table, time, outer }, ctx);
+  if (!parts) return null;
   return {
-    ir: { kind: 'related', spec: { table: table.table, fn, arg: arg ? arg.ir : null, fraction, filter: filter ? filter.ir : null, time, path: reach.path }, type },
-    type,
-    unit,
+    ir: { kind: 'related', spec: { table: table.table, fn, arg: parts.arg, fraction: parts.fraction, filter: parts.filter, time, path: reach.path }, type: parts.type },
+    type: parts.type,
+    unit: parts.unit,
     level: 'row',
     values: null,
   };

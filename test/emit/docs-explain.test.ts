@@ -31,6 +31,26 @@ describe('plain words', () => {
     );
   });
 
+  it('says which related rows a related aggregate reads: all of them, or relative to the row\'s period', () => {
+    const step = { fromTable: 'visits', fkColumn: 'work_order_id', toTable: 'work_orders', toKey: 'id' };
+    const firstArrival: IrExpr = {
+      kind: 'related',
+      type: 'timestamp',
+      spec: { table: 'visits', fn: 'min', arg: col('arrived_at', 'timestamp', 'visits'), fraction: null, filter: null, time: null, path: [step] },
+    };
+    const returns: IrExpr = {
+      kind: 'related',
+      type: 'number',
+      spec: { table: 'visits', fn: 'count', arg: null, fraction: null, filter: { kind: 'compare', op: '>', left: col('visit_number', 'number', 'visits'), right: num(1) }, time: { kind: 'period', column: 'arrived_at', columnType: 'timestamp' }, path: [step] },
+    };
+    expect(words(agg({ fn: 'avg', arg: { kind: 'call', fn: 'hours_between', args: [col('reported_at', 'timestamp'), firstArrival] } }))).toBe(
+      'the average of the hours from reported_at to the smallest arrived_at over its visits rows over work_orders rows, per period by completed_at',
+    );
+    expect(words(agg({ filter: { kind: 'compare', op: '=', left: returns, right: num(0) } }))).toBe(
+      "the number of work_orders rows where the number of its visits rows where visit_number is greater than 1, by arrived_at in the row's period is 0, per period by completed_at",
+    );
+  });
+
   it('calls measures and KPIs by name, but spells out the top node', () => {
     const names = namesFor([{ name: 'completed', value: completed }, { name: 'fixed_first_visit', value: fixed }], []);
     expect(explain(ftfr, names)).toEqual([{ measure: 'fixed_first_visit' }, ' divided by ', { measure: 'completed' }]);

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckedProject } from '../../src/check/check.js';
-import { renderSite, scriptJson, type KpiSeries, type SiteData } from '../../src/emit/site/emit.js';
+import { directTables, renderSite, scriptJson, type KpiSeries, type SiteData } from '../../src/emit/site/emit.js';
 import { layoutLineage, trend } from '../../src/emit/site/svg.js';
 import { compileProject } from '../../src/index.js';
 import { openDatabase, type Database } from '../../src/run/duckdb.js';
@@ -136,6 +136,15 @@ describe('the lineage graph', () => {
     // KPI nodes link to their pages; the hostile name is text.
     expect(html).toContain('<a href="kpi/average_order_value.html"><rect');
     expect(html).toContain('<text x="318" y="55">Hostile &lt;/script&gt;&lt;!-- &lt;b&gt;bold…</text></a><title>Hostile &lt;/script&gt;');
+  });
+
+  it('draws an edge from the tables a related aggregate reads, and from those its path goes through', () => {
+    const catalog = compileProject(join(import.meta.dirname, '..', '..'));
+    const tables = (id: string) => directTables(catalog.value!.kpis.find((k) => k.def.id.value === id)!, catalog.value!.kpis);
+    // assets.count(where contracts.count(at end) > 0 or monitored_systems.count(at end) > 0 at end) / assets.count(at end)
+    expect(tables('installed_base_coverage_rate')).toEqual(['assets', 'contracts', 'monitored_systems']);
+    // tickets.avg(hours_between(opened_at, visits.min(arrived_at)) ...): visits reach tickets through work_orders.
+    expect(tables('response_time')).toEqual(['tickets', 'visits', 'work_orders']);
   });
 
   it('puts each KPI one column right of what it builds on, with coordinates worked out by hand', () => {

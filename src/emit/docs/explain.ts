@@ -150,8 +150,8 @@ function words(e: IrExpr, names: Names, top = false): Phrase {
 
 function aggregate(s: AggregateSpec | RelatedSpec, names: Names): Piece[] {
   const arg = s.arg ? wordsIn(s.arg, names) : [];
-  const related = 'path' in s ? s.path[s.path.length - 1].toTable : null;
-  const rows = related ? `the ${s.table} rows of the ${related} row` : `${s.table} rows`;
+  // A related aggregate reads the rows of its table that point at the outer row: "its visits rows".
+  const rows = 'path' in s ? `its ${s.table} rows` : `${s.table} rows`;
   let head: Piece[];
   switch (s.fn) {
     case 'count':
@@ -190,12 +190,12 @@ function aggregate(s: AggregateSpec | RelatedSpec, names: Names): Piece[] {
     }
   }
   const filter: Piece[] = s.filter ? [' where ', ...wordsIn(s.filter, names)] : [];
-  return [...head, ...filter, `, ${'path' in s ? relatedTimeWords(s.time) : timeWords(s.time)}`];
+  if ('path' in s) return [...head, ...filter, ...(s.time ? [`, ${relatedTimeWords(s.time)}`] : [])];
+  return [...head, ...filter, `, ${timeWords(s.time)}`];
 }
 
 /** Which of a related aggregate's rows count, relative to the outer row's period. */
-function relatedTimeWords(t: RelatedSpec['time']): string {
-  if (t === null) return 'at any time';
+function relatedTimeWords(t: NonNullable<RelatedSpec['time']>): string {
   if (t.kind === 'period') return `by ${t.column} in the row's period`;
   return timeWords(t).replaceAll('each period', "the row's period");
 }

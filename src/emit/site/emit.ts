@@ -466,6 +466,8 @@ export function directTables(k: CheckedKpi, all: CheckedKpi[]): string[] {
   const visit = (e: IrExpr): void => {
     if (deps.has(JSON.stringify(e))) return;
     if (e.kind === 'aggregate') tables.add(e.spec.table);
+    // A related aggregate reads its table and the tables its path to the outer row goes through.
+    if (e.kind === 'related') for (const step of e.spec.path) tables.add(step.fromTable);
     if (e.kind === 'column') {
       tables.add(e.table);
       for (const step of e.path) tables.add(step.fromTable);
