@@ -1,0 +1,88 @@
+// The generated TypeScript calculators on related aggregates: the hand-computed fixtures of
+// test/projects/related (every expected row, no other row, 1e-9 relative, as the SQL is held to),
+// then the calculators against the DuckDB SQL on random rows of the project's tables (references
+// drawn from a few keys: several related rows, none, rows of no outer row), random grains, ranges
+// and dimensions. KPI_FUZZ_RUNS sets the cases per KPI; KPI_FUZZ_SEED replays one.
+
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileProject } from '../../src/index.js';
+import { planQuery } from '../../src/plan/query.js';
+import { calculatorDimension, closeEnough, Differential, importGenerated, writeGenerated, type CalcRow, type GeneratedKpi } from './ts-setup.js';
+
+const RUNS = Number(process.env.KPI_FUZZ_RUNS ?? 25);
+const PROJECT = resolve(import.meta.dirname, '..', 'projects', 'related');
+
+/** Each KPI of the project, once per fixture, in the order of the files. */
+const RELATED_FIXTURES = [
+  'active_customers', 'active_customers', 'alarm_sites', 'contract_sites_during', 'contract_sites_during', 'contract_sites_opened', 'contract_sites_opened',
+  'covered_sites', 'covered_sites', 'covered_sites_change', 'days_to_first_visit', 'days_to_first_visit', 'first_month_visits', 'first_month_visits',
+  'job_cost_per_site', 'job_cost_per_site', 'visit_profile',
+];
+
+const compiled = compileProject(PROJECT);
+const project = compiled.value;
+let kpis: Record<string, GeneratedKpi>;
+const differential = new Differential(project);
+
+beforeAll(async () => {
+  if (!compiled.ok) return;
+  kpis = await importGenerated(writeGenerated(project));
+  await differential.open(kpis);
+});
+
+afterAll(() => {
+  differential.close();
+  console.log(`related: ${differential.report(RUNS)}`);
+});
+
+describe('calculators on the fixtures of test/projects/related', () => {
+  it('the project checks, with the fixtures listed here', () => {
+    expect(compiled.diagnostics.map((d) => `${d.file}:${d.span?.line}:${d.span?.column} ${d.code} ${d.message}`)).toEqual([]);
+    expect(project.kpis.flatMap((k) => k.def.tests.map(() => k.def.id.value))).toEqual(RELATED_FIXTURES);
+  });
+
+  const cases = project.kpis.flatMap((k) => k.def.tests.map((f) => ({ k, f })));
+  it.each(cases.map((c) => [`${c.k.def.id.value}: ${c.f.name}`, c] as const))('%s', (_, { k, f }) => {
+    const kpi = kpis[k.def.id.value];
+    const by = f.by.map((d) => calculatorDimension(project, kpi, d));
+    // The fixture names dimensions as the SQL's columns do.
+    const plan = planQuery(project, { ids: [kpi.id], grain: f.grain, periods: f.periods, by: f.by });
+    const sqlNames = plan.value!.dimensions.map((d) => d.name);
+    const given = Object.fromEntries(kpi.tables.map((t) => [t, f.given[t] ?? []]));
+    const rows = kpi.calculate(given, { from: f.from!, to: f.to!, grain: f.grain, periods: f.periods, by });
+    const key = (period: string, values: unknown[]) => JSON.stringify([period, ...values.map((v) => v ?? null)]);
+    const actual = new Map<string, CalcRow>(rows.map((r) => [key(r.period, by.map((d) => r[d])), r]));
+    expect(actual.size, 'no row twice').toBe(rows.length);
+    const failures: string[] = [];
+    for (const e of f.expect) {
+      const kk = key(e.period, sqlNames.map((d) => e.dims[d]));
+      const row = actual.get(kk);
+      if (!row) failures.push(`${kk}: expected ${e.value}, no such row`);
+      else if (!closeEnough(row.value, e.value)) failures.push(`${kk}: expected ${e.value}, got ${row.value}`);
+      actual.delete(kk);
+    }
+    for (const [kk, r] of actual) failures.push(`${kk}: returned ${r.value}, which the fixture does not expect`);
+    expect(failures).toEqual([]);
+  });
+
+  it('every calculator reads the related tables it needs', () => {
+    const reads: Record<string, string[]> = Object.fromEntries(Object.values(kpis).map((k) => [k.id, [...k.tables].sort()]));
+    expect(reads).toEqual({
+      active_customers: ['customers', 'jobs', 'sites'],
+      alarm_sites: ['alarms', 'sites'],
+      contract_sites_during: ['contracts', 'sites'],
+      contract_sites_opened: ['contracts', 'sites'],
+      covered_sites: ['contracts', 'monitors', 'sites'],
+      covered_sites_change: ['contracts', 'sites'],
+      days_to_first_visit: ['jobs', 'sites', 'visits'],
+      first_month_visits: ['jobs', 'visits'],
+      job_cost_per_site: ['jobs', 'sites'],
+      visit_profile: ['jobs', 'sites', 'visits'],
+    });
+  });
+});
+
+describe('related aggregates: calculators agree with the SQL on random rows', () => {
+  for (const id of [...new Set(RELATED_FIXTURES)]) it(id, () => differential.check(id, RUNS));
+});
