@@ -40,7 +40,6 @@ export interface RowCtx {
   related?: Map<string, string>;
 }
 
-
 const COMPARE_SQL: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 /** The SQL of the period a scan's row falls into, and of the row's lifespan (snapshot scans). */

@@ -44,4 +44,3 @@ export function windowStart(d: Dialect, win: Window, end: string): string | null
     }
   }
 }
-
