@@ -87,33 +87,36 @@ s4 AS (
   JOIN "customers" AS t0 ON CAST(t0."created_at" AS timestamp) < p.period_end
   LEFT JOIN (
     SELECT
-      p.period AS period,
+      date_trunc('quarter', u0."completed_at") AS period,
       u1."customer_id" AS k,
       count(*) AS v
-    FROM periods AS p
-    JOIN "work_orders" AS u0 ON u0."completed_at" >= p.period AND u0."completed_at" < p.period_end
+    FROM "work_orders" AS u0
     LEFT JOIN "assets" AS u1 ON u1."id" = u0."asset_id"
     WHERE u1."customer_id" IS NOT NULL
+      AND u0."completed_at" >= (SELECT lo FROM bounds)
+      AND u0."completed_at" < (SELECT hi FROM bounds)
     GROUP BY 1, 2
   ) AS r1 ON r1.period = p.period AND r1.k = t0."id"
   LEFT JOIN (
     SELECT
-      p.period AS period,
+      date_trunc('quarter', u0."resolved_at") AS period,
       u0."customer_id" AS k,
       count(*) AS v
-    FROM periods AS p
-    JOIN "tickets" AS u0 ON u0."resolved_at" >= p.period AND u0."resolved_at" < p.period_end
+    FROM "tickets" AS u0
     WHERE u0."customer_id" IS NOT NULL
+      AND u0."resolved_at" >= (SELECT lo FROM bounds)
+      AND u0."resolved_at" < (SELECT hi FROM bounds)
     GROUP BY 1, 2
   ) AS r2 ON r2.period = p.period AND r2.k = t0."id"
   LEFT JOIN (
     SELECT
-      p.period AS period,
+      date_trunc('quarter', CAST(u0."booked_at" AS timestamp)) AS period,
       u0."customer_id" AS k,
       count(u0."amount") AS v
-    FROM periods AS p
-    JOIN "service_costs" AS u0 ON CAST(u0."booked_at" AS timestamp) >= p.period AND CAST(u0."booked_at" AS timestamp) < p.period_end
+    FROM "service_costs" AS u0
     WHERE u0."customer_id" IS NOT NULL
+      AND u0."booked_at" >= (SELECT lo FROM bounds)
+      AND u0."booked_at" < (SELECT hi FROM bounds)
     GROUP BY 1, 2
   ) AS r3 ON r3.period = p.period AND r3.k = t0."id"
   WHERE (((COALESCE(r1.v, 0) > 0) OR (COALESCE(r2.v, 0) > 0)) OR (COALESCE(r3.v, 0) > 0))

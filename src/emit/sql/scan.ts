@@ -36,7 +36,7 @@ export function scanSql(plan: QueryPlan, scan: Scan, w: Writer, rows: RowRange):
         : { start: 'p.period', end: 'p.period_end', lifespan: null };
   const related = scanRelated(scan);
   const relatedAliases = new Map<string, string>();
-  const relatedLines = relatedJoinLines(related, w, period.start, relatedAliases);
+  const relatedLines = relatedJoinLines(related, w, period.start, relatedAliases, { grain: g, rows });
   const rowCtx: RowCtx = { w, aliases, period, related: relatedAliases };
   const dimCols = plan.dimensions.map((dim) => `${rowSql(dim.byScan[scan.id], rowCtx)} AS ${q(dim.name)}`);
   const filters: string[] = [];
