@@ -6,8 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { planQuery } from '../../src/plan/query.js';
 import { calculatorDimension, closeEnough, importGenerated, loadCatalog, writeGenerated, type CalcRow, type GeneratedKpi } from './ts-setup.js';
 
-// The catalog, and the project of language constructs the catalog does not use (windows, `at last`, offsets, ...).
-for (const [label, root] of [['the catalog', undefined], ['test/projects/constructs', resolve(import.meta.dirname, '..', 'projects', 'constructs')]] as const) {
+// The catalog, the project of language constructs the catalog does not use (windows, `at last`,
+// offsets, ...) and the project of related aggregates.
+const PROJECTS = [
+  ['the catalog', undefined],
+  ['test/projects/constructs', resolve(import.meta.dirname, '..', 'projects', 'constructs')],
+  ['test/projects/related', resolve(import.meta.dirname, '..', 'projects', 'related')],
+] as const;
+for (const [label, root] of PROJECTS) {
   describe(`calculators on the KPI fixtures of ${label}`, () => {
     const project = loadCatalog(root);
     let kpis: Record<string, GeneratedKpi>;

@@ -1,14 +1,13 @@
-// The generated TypeScript calculators on related aggregates: the hand-computed fixtures of
-// test/projects/related (every expected row, no other row, 1e-9 relative, as the SQL is held to),
-// then the calculators against the DuckDB SQL on random rows of the project's tables (references
-// drawn from a few keys: several related rows, none, rows of no outer row), random grains, ranges
-// and dimensions. KPI_FUZZ_RUNS sets the cases per KPI; KPI_FUZZ_SEED replays one.
+// The generated TypeScript calculators on related aggregates (their hand-computed fixtures run in
+// ts-fixtures.test.ts): the tables each reads, then the calculators against the DuckDB SQL on random
+// rows of test/projects/related's tables (references drawn from a few keys: several related rows,
+// none, rows of no outer row), random grains, ranges and dimensions. KPI_FUZZ_RUNS sets the cases
+// per KPI; KPI_FUZZ_SEED replays one.
 
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject } from '../../src/index.js';
-import { planQuery } from '../../src/plan/query.js';
-import { calculatorDimension, closeEnough, Differential, importGenerated, writeGenerated, type CalcRow, type GeneratedKpi } from './ts-setup.js';
+import { Differential, importGenerated, writeGenerated, type GeneratedKpi } from './ts-setup.js';
 
 const RUNS = Number(process.env.KPI_FUZZ_RUNS ?? 25);
 const PROJECT = resolve(import.meta.dirname, '..', 'projects', 'related');
@@ -42,29 +41,7 @@ describe('calculators on the fixtures of test/projects/related', () => {
     expect(project.kpis.flatMap((k) => k.def.tests.map(() => k.def.id.value))).toEqual(RELATED_FIXTURES);
   });
 
-  const cases = project.kpis.flatMap((k) => k.def.tests.map((f) => ({ k, f })));
-  it.each(cases.map((c) => [`${c.k.def.id.value}: ${c.f.name}`, c] as const))('%s', (_, { k, f }) => {
-    const kpi = kpis[k.def.id.value];
-    const by = f.by.map((d) => calculatorDimension(project, kpi, d));
-    // The fixture names dimensions as the SQL's columns do.
-    const plan = planQuery(project, { ids: [kpi.id], grain: f.grain, periods: f.periods, by: f.by });
-    const sqlNames = plan.value!.dimensions.map((d) => d.name);
-    const given = Object.fromEntries(kpi.tables.map((t) => [t, f.given[t] ?? []]));
-    const rows = kpi.calculate(given, { from: f.from!, to: f.to!, grain: f.grain, periods: f.periods, by });
-    const key = (period: string, values: unknown[]) => JSON.stringify([period, ...values.map((v) => v ?? null)]);
-    const actual = new Map<string, CalcRow>(rows.map((r) => [key(r.period, by.map((d) => r[d])), r]));
-    expect(actual.size, 'no row twice').toBe(rows.length);
-    const failures: string[] = [];
-    for (const e of f.expect) {
-      const kk = key(e.period, sqlNames.map((d) => e.dims[d]));
-      const row = actual.get(kk);
-      if (!row) failures.push(`${kk}: expected ${e.value}, no such row`);
-      else if (!closeEnough(row.value, e.value)) failures.push(`${kk}: expected ${e.value}, got ${row.value}`);
-      actual.delete(kk);
-    }
-    for (const [kk, r] of actual) failures.push(`${kk}: returned ${r.value}, which the fixture does not expect`);
-    expect(failures).toEqual([]);
-  });
+  // Each fixture's values through the calculators: in ts-fixtures.test.ts, with the catalog's.
 
   it('every calculator reads the related tables it needs', () => {
     const reads: Record<string, string[]> = Object.fromEntries(Object.values(kpis).map((k) => [k.id, [...k.tables].sort()]));
