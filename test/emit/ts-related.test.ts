@@ -8,16 +8,10 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject } from '../../src/index.js';
 import { Differential, importGenerated, writeGenerated, type GeneratedKpi } from './ts-setup.js';
+import { RELATED_FIXTURES } from '../projects/related/fixtures.js';
 
 const RUNS = Number(process.env.KPI_FUZZ_RUNS ?? 25);
 const PROJECT = resolve(import.meta.dirname, '..', 'projects', 'related');
-
-/** Each KPI of the project, once per fixture, in the order of the files. */
-const RELATED_FIXTURES = [
-  'active_customers', 'active_customers', 'alarm_sites', 'contract_sites_during', 'contract_sites_during', 'contract_sites_opened', 'contract_sites_opened',
-  'covered_sites', 'covered_sites', 'covered_sites_change', 'days_to_first_visit', 'days_to_first_visit', 'first_month_visits', 'first_month_visits',
-  'job_cost_per_site', 'job_cost_per_site', 'visit_profile',
-];
 
 const compiled = compileProject(PROJECT);
 const project = compiled.value;

@@ -13,16 +13,10 @@ import { runFixtures, type FixtureResult } from '../../src/run/fixtures.js';
 import { openPostgresScratch } from '../../src/run/postgres.js';
 import { agree, differences, queryOptions, type RowsOptions } from './agree.js';
 import { createDatabase } from './database.js';
+import { RELATED_FIXTURES } from '../projects/related/fixtures.js';
 
 const RUNS = Number(process.env.KPI_FUZZ_RUNS ?? 8);
 const PROJECT = resolve(import.meta.dirname, '..', 'projects', 'related');
-
-/** Each KPI of the project, once per fixture, in the order runFixtures reports them. */
-const RELATED_FIXTURES = [
-  'active_customers', 'active_customers', 'alarm_sites', 'contract_sites_during', 'contract_sites_during', 'contract_sites_opened', 'contract_sites_opened',
-  'covered_sites', 'covered_sites', 'covered_sites_change', 'days_to_first_visit', 'days_to_first_visit', 'first_month_visits', 'first_month_visits',
-  'job_cost_per_site', 'job_cost_per_site', 'visit_profile',
-];
 
 const compiled = compileProject(PROJECT);
 let db: Awaited<ReturnType<typeof createDatabase>>;

@@ -10,15 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { compileProject, emitSql, planQuery } from '../../src/index.js';
 import { duckdbScratch } from '../../src/run/duckdb.js';
 import { runFixtures } from '../../src/run/fixtures.js';
+import { RELATED_FIXTURES } from '../projects/related/fixtures.js';
 
 const PROJECT = resolve(import.meta.dirname, '..', 'projects', 'related');
-
-/** Each KPI of the project, once per fixture, in the order runFixtures reports them. */
-const RELATED_FIXTURES = [
-  'active_customers', 'active_customers', 'alarm_sites', 'contract_sites_during', 'contract_sites_during', 'contract_sites_opened', 'contract_sites_opened',
-  'covered_sites', 'covered_sites', 'covered_sites_change', 'days_to_first_visit', 'days_to_first_visit', 'first_month_visits', 'first_month_visits',
-  'job_cost_per_site', 'job_cost_per_site', 'visit_profile',
-];
 
 describe('the related project: related aggregates, hand-computed', () => {
   it('compute the hand-computed values', async () => {
