@@ -12,7 +12,8 @@ export const surveys: Step = {
   async run(sql) {
     // Transactional surveys after a resolved ticket (CSAT always, NPS on half of them) and
     // relationship surveys once a year for some customers (NPS only). Scores follow one latent
-    // satisfaction: SLA kept, first-contact resolution, the customer's health and region.
+    // satisfaction: SLA kept, first-contact resolution, the customer's health when answering (from
+    // customer_health; today's health where the history has no row, after a churn) and region.
     await sql.exec(`
 INSERT INTO surveys BY NAME
 WITH tx AS (
@@ -20,19 +21,23 @@ WITH tx AS (
     plus_hours(t.resolved_at, lognorm(t.id, 'sv.delay', 18, 1.0)) AS answered_at,
     CASE WHEN t.resolved_at <= t.sla_due_at THEN 0.45 ELSE -0.75 END
       + CASE WHEN t.resolved_first_contact THEN 0.3 ELSE 0 END
-      + ${lookup('c.health', HEALTH_EFFECT, 0)} + ${lookup('c.region', REGION_EFFECT, 0)} + nrm(t.id, 'sv.z') AS z,
+      + ${lookup('coalesce(h.health, c.health)', HEALTH_EFFECT, 0)} + ${lookup('c.region', REGION_EFFECT, 0)} + nrm(t.id, 'sv.z') AS z,
     rnd(t.id, 'sv.nps.asked') < 0.5 AS nps_asked, true AS csat_asked
   FROM tickets t JOIN customers c ON c.id = t.customer_id
+  LEFT JOIN customer_health h ON ${healthAt('h', 't.customer_id', 't.resolved_at')}
   WHERE t.resolved_at IS NOT NULL AND rnd(t.id, 'sv.answer') < 0.22
 ), years AS (
   SELECT id, created_at, churned_at, health, region, unnest(range(4)) AS y FROM customers
-), rel AS (
-  SELECT id AS customer_id, NULL::BIGINT AS ticket_id, 'relationship' AS kind, id * 4 + y AS src,
+), rel0 AS (
+  SELECT id, y, health, region,
     plus_hours(CAST(DATE '2022-01-01' + to_years(CAST(y AS INTEGER)) AS TIMESTAMP), 24 * floor(rnd2(id, y, 'sv.rel.day') * 365) + 8 + 10 * rnd2(id, y, 'sv.rel.hour'))
-      AS answered_at,
-    0.1 + ${lookup('health', HEALTH_EFFECT, 0)} + ${lookup('region', REGION_EFFECT, 0)} + nrm2(id, y, 'sv.rel.z') AS z,
-    true AS nps_asked, false AS csat_asked
+      AS answered_at
   FROM years WHERE rnd2(id, y, 'sv.rel') < 0.4
+), rel AS (
+  SELECT r.id AS customer_id, NULL::BIGINT AS ticket_id, 'relationship' AS kind, r.id * 4 + r.y AS src, r.answered_at,
+    0.1 + ${lookup('coalesce(h.health, r.health)', HEALTH_EFFECT, 0)} + ${lookup('r.region', REGION_EFFECT, 0)} + nrm2(r.id, r.y, 'sv.rel.z') AS z,
+    true AS nps_asked, false AS csat_asked
+  FROM rel0 r LEFT JOIN customer_health h ON ${healthAt('h', 'r.id', 'r.answered_at')}
 ), a AS (
   SELECT * FROM tx
   UNION ALL
@@ -72,13 +77,23 @@ WITH s AS (
   FROM c
   WHERE rnd2(customer_id, j, 'en.keep') < CASE WHEN month(day_ts) = 8 THEN 0.55 WHEN month(day_ts) = 12 THEN 0.75 ELSE 1 END
     * CASE WHEN dayofweek(day_ts) IN (0, 6) THEN 0.1 ELSE 1 END
+), kh AS (
+  SELECT k.*, coalesce(h.health, k.health) AS health_then
+  FROM k LEFT JOIN customer_health h ON ${healthAt('h', 'k.customer_id', 'k.occurred_at')}
 )
 SELECT id, customer_id, occurred_at,
   ${choose("rnd2(customer_id, j, 'en.channel')", { email: 0.4, call: 0.25, meeting: 0.15, portal: 0.15, event: 0.05 })} AS channel,
-  CASE health
+  -- The sentiment follows the customer's health at the time (today's where the history has no row).
+  CASE health_then
     WHEN 'healthy' THEN ${choose('u_sentiment', { positive: 0.55, neutral: 0.38, negative: 0.07 })}
     WHEN 'at_risk' THEN ${choose('u_sentiment', { positive: 0.3, neutral: 0.45, negative: 0.25 })}
     ELSE ${choose('u_sentiment', { positive: 0.15, neutral: 0.35, negative: 0.5 })} END AS sentiment
-FROM ${numberedByDay('k', 'CAST(occurred_at AS DATE)', 'occurred_at, customer_id, j')} AS k`);
+FROM ${numberedByDay('kh', 'CAST(occurred_at AS DATE)', 'occurred_at, customer_id, j')} AS k`);
   },
 };
+
+/** The customer_health row (alias `h`) of `customer` in force at instant `at`: [valid_from, valid_to). */
+function healthAt(h: string, customer: string, at: string): string {
+  // No OR in the condition: it keeps the join a hash join on the customer (an OR made it a nested loop).
+  return `${h}.customer_id = ${customer} AND ${h}.valid_from <= CAST(${at} AS DATE) AND coalesce(${h}.valid_to, DATE '9999-12-31') > CAST(${at} AS DATE)`;
+}

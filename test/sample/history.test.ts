@@ -96,6 +96,26 @@ describe('customer health history and customer impact (5,000 work orders)', () =
     expect(missing).toBe(0);
   });
 
+  it("scores surveys and engagements by the health in force at the time, not today's", async () => {
+    // Customers whose health changed: answers given while not healthy (healthy today) against answers
+    // given while healthy (not healthy today). With today's health the order would be the other way.
+    const at = (t: string) => `h.customer_id = x.customer_id AND h.valid_from <= CAST(${t} AS DATE) AND coalesce(h.valid_to, DATE '9999-12-31') > CAST(${t} AS DATE)`;
+    const [nps] = await db.rows(`
+      SELECT avg(x.nps_score) FILTER (WHERE h.health <> 'healthy' AND c.health = 'healthy') AS unhealthy_then,
+        avg(x.nps_score) FILTER (WHERE h.health = 'healthy' AND c.health <> 'healthy') AS healthy_then,
+        count(*) FILTER (WHERE h.health <> c.health) AS changed
+      FROM surveys x JOIN customers c ON c.id = x.customer_id JOIN customer_health h ON ${at('x.answered_at')}
+      WHERE x.nps_score IS NOT NULL`);
+    expect(Number(nps.changed)).toBeGreaterThan(50);
+    expect(Number(nps.healthy_then) - Number(nps.unhealthy_then)).toBeGreaterThan(0.5);
+    const [sentiment] = await db.rows(`
+      SELECT avg(CASE WHEN x.sentiment = 'negative' THEN 1 ELSE 0 END) FILTER (WHERE h.health <> 'healthy' AND c.health = 'healthy') AS unhealthy_then,
+        avg(CASE WHEN x.sentiment = 'negative' THEN 1 ELSE 0 END) FILTER (WHERE h.health = 'healthy' AND c.health <> 'healthy') AS healthy_then
+      FROM engagements x JOIN customers c ON c.id = x.customer_id JOIN customer_health h ON ${at('x.occurred_at')}`);
+    // Negative sentiment: 7% of a healthy customer's engagements, 25-50% otherwise.
+    expect(Number(sentiment.unhealthy_then) - Number(sentiment.healthy_then)).toBeGreaterThan(0.1);
+  });
+
   it('puts the customer impact of reported tickets at or before opening, and of proactive ones before resolution or nowhere', async () => {
     const [row] = await db.rows(`
       SELECT
